@@ -1,0 +1,2 @@
+/** The ring0 assembler (untrusted). */
+package ring0.asm;

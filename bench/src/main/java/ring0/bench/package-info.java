@@ -1,0 +1,2 @@
+/** JMH benchmarks. */
+package ring0.bench;

@@ -1,0 +1,2 @@
+/** The ring0 command-line interface. */
+package ring0.cli;

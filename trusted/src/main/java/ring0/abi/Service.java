@@ -1,0 +1,57 @@
+package ring0.abi;
+
+import java.util.Locale;
+
+/**
+ * The kernel interface table: every service a program may import, with its
+ * arity. This table is part of the trusted base. Programs reach a service only
+ * by calling through an import slot ({@code call [rel name]}).
+ *
+ * <p>Calling convention (the same on every gate): arguments in {@code rdi, rsi,
+ * rdx, rcx} in that order, result in {@code rax}; negative results in
+ * {@code [-4095, -1]} are {@code -errno}. A call may clobber {@code rax, rcx,
+ * rdx, rsi, rdi, r8-r11} and the flags; {@code rbx, rbp, r12-r15} and
+ * {@code rsp} are preserved. {@code rsp} must be 16-byte aligned at the call
+ * instruction.
+ *
+ * <p>Buffers are byte arrays: a pointer to a 64-bit length word followed by
+ * that many bytes. See {@code docs/abi.md}.
+ */
+public enum Service {
+    /** {@code exit(status)}: ends the process; does not return. */
+    EXIT(1),
+    /** {@code read(fd, buf, count)}: count must be at most buf's length (else -EFAULT). */
+    READ(3),
+    /** {@code write(fd, buf, count)}: count must be at most buf's length (else -EFAULT). */
+    WRITE(3),
+    /** {@code open(path, flags, mode)}: the whole of byte array {@code path} is the path (at most 4095 bytes). */
+    OPEN(3),
+    /** {@code close(fd)}. */
+    CLOSE(1),
+    /** {@code lseek(fd, offset, whence)}: returns the new offset. */
+    LSEEK(3),
+    /** {@code fstat(fd, buf)}: writes a 144-byte x86-64 {@code struct stat} into buf (length at least 144). */
+    FSTAT(2),
+    /** {@code getpid()}. */
+    GETPID(0),
+    /** {@code getppid()}. */
+    GETPPID(0),
+    /** {@code alloc(size)}: fresh zero-filled memory of at least size bytes, or -ENOMEM/-EINVAL. */
+    ALLOC(1),
+    /** {@code clock()}: monotonic time in nanoseconds. */
+    CLOCK(0);
+
+    /** Number of arguments (in rdi, rsi, rdx, rcx). */
+    public final int arity;
+
+    Service(int arity) { this.arity = arity; }
+
+    /** The import name, e.g. {@code write}. */
+    public String importName() { return name().toLowerCase(Locale.ROOT); }
+
+    /** The service with import name {@code name}, or {@code null}. */
+    public static Service byName(String name) {
+        for (Service s : values()) if (s.importName().equals(name)) return s;
+        return null;
+    }
+}

@@ -1,0 +1,2 @@
+/** Strict reader for ring0 ELF64 executables (trusted). */
+package ring0.elf;
