@@ -1,5 +1,5 @@
 /** UNTRUSTED. The ring0 assembler: text to machine code, annotations and ELF64 executables. */
 module ring0.asm {
-    requires ring0.trusted;
+    requires transitive ring0.trusted;
     exports ring0.asm;
 }

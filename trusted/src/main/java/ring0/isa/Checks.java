@@ -4,6 +4,10 @@ package ring0.isa;
 final class Checks {
     private Checks() {}
 
+    static void nonNull(Object... parts) {
+        for (Object o : parts) if (o == null) throw new IllegalArgumentException("missing operand or width");
+    }
+
     static void notImm(Operand o) {
         if (o instanceof Imm) throw new IllegalArgumentException("immediate not allowed here");
     }

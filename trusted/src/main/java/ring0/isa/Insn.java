@@ -25,6 +25,7 @@ public sealed interface Insn {
     /** {@code mov dst, src}: r/m←r, r←r/m, r/m←imm, or (QWORD, register destination) r←imm64. */
     record Mov(Width w, Operand dst, Operand src) implements Insn {
         public Mov {
+            Checks.nonNull(w, dst, src);
             Checks.notBoth(dst, src);
             Checks.notImm(dst);
             if (src instanceof Imm(long v) && !(w == Width.QWORD && dst instanceof Reg)) Checks.imm(w, v);
@@ -38,6 +39,7 @@ public sealed interface Insn {
      */
     record Movx(Width dw, Reg dst, Width sw, Operand src, boolean signed) implements Insn {
         public Movx {
+            Checks.nonNull(dw, dst, sw, src);
             Checks.notImm(src);
             boolean ok = switch (sw) {
                 case BYTE -> dw != Width.BYTE;
@@ -51,12 +53,16 @@ public sealed interface Insn {
 
     /** {@code lea dst, [mem]} at 32 or 64 bits. */
     record Lea(Width w, Reg dst, Mem src) implements Insn {
-        public Lea { Checks.width(w, Width.DWORD, Width.QWORD); }
+        public Lea {
+            Checks.nonNull(w, dst, src);
+            Checks.width(w, Width.DWORD, Width.QWORD);
+        }
     }
 
     /** Two-operand ALU instruction ({@code add, or, adc, sbb, and, sub, xor, cmp}). */
     record Alu(AluOp op, Width w, Operand dst, Operand src) implements Insn {
         public Alu {
+            Checks.nonNull(op, w, dst, src);
             Checks.notBoth(dst, src);
             Checks.notImm(dst);
             if (src instanceof Imm(long v)) Checks.imm(w, v);
@@ -66,6 +72,7 @@ public sealed interface Insn {
     /** {@code test dst, src}: r/m with r, or r/m with imm. */
     record Test(Width w, Operand dst, Operand src) implements Insn {
         public Test {
+            Checks.nonNull(w, dst, src);
             Checks.notBoth(dst, src);
             Checks.notImm(dst);
             if (src instanceof Mem) throw new IllegalArgumentException("test source cannot be memory");
@@ -75,17 +82,25 @@ public sealed interface Insn {
 
     /** {@code inc, dec, not, neg} on a register or memory. */
     record Unary(UnaryOp op, Width w, Operand dst) implements Insn {
-        public Unary { Checks.notImm(dst); }
+        public Unary {
+            Checks.nonNull(op, w, dst);
+            Checks.notImm(dst);
+        }
     }
 
     /** {@code imul dst, src} (16/32/64 bits). */
     record Imul2(Width w, Reg dst, Operand src) implements Insn {
-        public Imul2 { Checks.notImm(src); Checks.width(w, Width.WORD, Width.DWORD, Width.QWORD); }
+        public Imul2 {
+            Checks.nonNull(w, dst, src);
+            Checks.notImm(src);
+            Checks.width(w, Width.WORD, Width.DWORD, Width.QWORD);
+        }
     }
 
     /** {@code imul dst, src, imm} (16/32/64 bits). */
     record Imul3(Width w, Reg dst, Operand src, long imm) implements Insn {
         public Imul3 {
+            Checks.nonNull(w, dst, src);
             Checks.notImm(src);
             Checks.width(w, Width.WORD, Width.DWORD, Width.QWORD);
             Checks.imm(w, imm);
@@ -94,17 +109,24 @@ public sealed interface Insn {
 
     /** One-operand {@code mul, imul, div, idiv} on rdx:rax (or ax for bytes). */
     record MulDiv(MulDivOp op, Width w, Operand src) implements Insn {
-        public MulDiv { Checks.notImm(src); }
+        public MulDiv {
+            Checks.nonNull(op, w, src);
+            Checks.notImm(src);
+        }
     }
 
     /** {@code cdq} (DWORD: edx ← sign of eax) or {@code cqo} (QWORD: rdx ← sign of rax). */
     record SignExtend(Width w) implements Insn {
-        public SignExtend { Checks.width(w, Width.DWORD, Width.QWORD); }
+        public SignExtend {
+            Checks.nonNull(w);
+            Checks.width(w, Width.DWORD, Width.QWORD);
+        }
     }
 
     /** {@code shl, shr, sar} by an immediate 0..255 or by {@code cl} ({@code count == Reg.RCX}). */
     record Shift(ShiftOp op, Width w, Operand dst, Operand count) implements Insn {
         public Shift {
+            Checks.nonNull(op, w, dst, count);
             Checks.notImm(dst);
             if (count instanceof Imm(long v)) {
                 if (v < 0 || v > 255) throw new IllegalArgumentException("shift count " + v);
@@ -116,12 +138,19 @@ public sealed interface Insn {
 
     /** {@code cmovcc dst, src} (16/32/64 bits). */
     record Cmov(Cond cond, Width w, Reg dst, Operand src) implements Insn {
-        public Cmov { Checks.notImm(src); Checks.width(w, Width.WORD, Width.DWORD, Width.QWORD); }
+        public Cmov {
+            Checks.nonNull(cond, w, dst, src);
+            Checks.notImm(src);
+            Checks.width(w, Width.WORD, Width.DWORD, Width.QWORD);
+        }
     }
 
     /** {@code setcc dst} (one byte). */
     record Setcc(Cond cond, Operand dst) implements Insn {
-        public Setcc { Checks.notImm(dst); }
+        public Setcc {
+            Checks.nonNull(cond, dst);
+            Checks.notImm(dst);
+        }
     }
 
     /** {@code jmp rel} with an 8-bit ({@code rel8}) or 32-bit displacement. */
@@ -131,12 +160,18 @@ public sealed interface Insn {
 
     /** {@code jcc rel} with an 8-bit ({@code rel8}) or 32-bit displacement. */
     record Jcc(Cond cond, int rel, boolean rel8) implements Insn {
-        public Jcc { if (rel8) Checks.imm(Width.BYTE, rel); }
+        public Jcc {
+            Checks.nonNull(cond);
+            if (rel8) Checks.imm(Width.BYTE, rel);
+        }
     }
 
     /** {@code jmp r/m64}. */
     record JmpInd(Operand target) implements Insn {
-        public JmpInd { Checks.notImm(target); }
+        public JmpInd {
+            Checks.nonNull(target);
+            Checks.notImm(target);
+        }
     }
 
     /** {@code call rel32}. */
@@ -144,7 +179,10 @@ public sealed interface Insn {
 
     /** {@code call r/m64}, including {@code call [rel slot]} through an import slot. */
     record CallInd(Operand target) implements Insn {
-        public CallInd { Checks.notImm(target); }
+        public CallInd {
+            Checks.nonNull(target);
+            Checks.notImm(target);
+        }
     }
 
     /** {@code ret}. */
@@ -152,12 +190,18 @@ public sealed interface Insn {
 
     /** {@code push r64 / imm (sign-extended to 64) / m64}. */
     record Push(Operand src) implements Insn {
-        public Push { if (src instanceof Imm(long v)) Checks.imm(Width.QWORD, v); }
+        public Push {
+            Checks.nonNull(src);
+            if (src instanceof Imm(long v)) Checks.imm(Width.QWORD, v);
+        }
     }
 
     /** {@code pop r64 / m64}. */
     record Pop(Operand dst) implements Insn {
-        public Pop { Checks.notImm(dst); }
+        public Pop {
+            Checks.nonNull(dst);
+            Checks.notImm(dst);
+        }
     }
 
     /** {@code nop} (the one-byte 0x90). */
