@@ -4,9 +4,17 @@ package ring0.isa;
 final class Checks {
     private Checks() {}
 
-    static void nonNull(Object... parts) {
-        for (Object o : parts) if (o == null) throw new IllegalArgumentException("missing operand or width");
+    // Fixed-arity overloads: the decoder constructs a record per instruction, and
+    // varargs would allocate an array each time.
+    static void nonNull(Object a) {
+        if (a == null) throw new IllegalArgumentException("missing operand or width");
     }
+
+    static void nonNull(Object a, Object b) { nonNull(a); nonNull(b); }
+
+    static void nonNull(Object a, Object b, Object c) { nonNull(a); nonNull(b); nonNull(c); }
+
+    static void nonNull(Object a, Object b, Object c, Object d) { nonNull(a, b); nonNull(c, d); }
 
     static void notImm(Operand o) {
         if (o instanceof Imm) throw new IllegalArgumentException("immediate not allowed here");
@@ -16,9 +24,13 @@ final class Checks {
         if (a instanceof Mem && b instanceof Mem) throw new IllegalArgumentException("two memory operands");
     }
 
-    static void width(Width w, Width... allowed) {
-        for (Width a : allowed) if (a == w) return;
-        throw new IllegalArgumentException("width " + w + " not allowed");
+    static void width(Width w, Width a, Width b) {
+        if (w != a && w != b) throw new IllegalArgumentException("width " + w + " not allowed");
+    }
+
+    /** Widths of 16 bits or more. */
+    static void notByte(Width w) {
+        if (w == Width.BYTE) throw new IllegalArgumentException("width " + w + " not allowed");
     }
 
     /**

@@ -93,7 +93,7 @@ public sealed interface Insn {
         public Imul2 {
             Checks.nonNull(w, dst, src);
             Checks.notImm(src);
-            Checks.width(w, Width.WORD, Width.DWORD, Width.QWORD);
+            Checks.notByte(w);
         }
     }
 
@@ -102,7 +102,7 @@ public sealed interface Insn {
         public Imul3 {
             Checks.nonNull(w, dst, src);
             Checks.notImm(src);
-            Checks.width(w, Width.WORD, Width.DWORD, Width.QWORD);
+            Checks.notByte(w);
             Checks.imm(w, imm);
         }
     }
@@ -141,7 +141,7 @@ public sealed interface Insn {
         public Cmov {
             Checks.nonNull(cond, w, dst, src);
             Checks.notImm(src);
-            Checks.width(w, Width.WORD, Width.DWORD, Width.QWORD);
+            Checks.notByte(w);
         }
     }
 
