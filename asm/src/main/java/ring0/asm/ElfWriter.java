@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import ring0.abi.Service;
+import ring0.elf.ElfImage;
 
 /**
  * Writes a {@link Program} as a static ELF64 x86-64 executable that runs on
@@ -13,7 +14,8 @@ import ring0.abi.Service;
  * <p>Layout (see {@code docs/abi.md}): the ELF and program headers at
  * 0x400000; the program image at {@link #IMAGE_ADDRESS} (file offset 0x1000)
  * with exactly the Program's relative layout: {@code .text} at 0,
- * {@code .ring0.imports} at {@code rwOffset}, {@code .data} at
+ * {@code .ring0.imports} (the limit word, the reserved word and the import
+ * slots) at {@code rwOffset}, {@code .data} at
  * {@code dataOffset}; then the Linux entry stub ({@code .ring0.stub}, see
  * {@link LinuxStub}) on the next free page; then the non-loaded sections
  * {@code .ring0.meta}, the optional {@code .ring0.types}, {@code .symtab},
@@ -46,7 +48,9 @@ public final class ElfWriter {
     /** Magic at the start of {@code .ring0.meta}. */
     static final byte[] META_MAGIC = {'R', 'I', 'N', 'G', '0', 0, 0, 0};
     /** Version of the {@code .ring0.meta} layout. */
-    static final int META_VERSION = 1;
+    static final int META_VERSION = 2;
+    /** Symbol names of the two control words at the start of the read-write region. */
+    static final String LIMIT_SYMBOL = "__limit", RESERVED_SYMBOL = "__reserved";
 
     /** The executable for {@code p}, without a {@code .ring0.types} section. */
     public static byte[] write(Program p) {
@@ -62,6 +66,7 @@ public final class ElfWriter {
     public static byte[] write(Program p, byte[] typesSection) {
         check(p);
         long rwEnd = (long) p.dataOffset() + p.data().length;
+        long rwHeader = ElfImage.CONTROL_WORDS_SIZE + 8L * p.imports().size();
         long stubOffset = Math.max(alignUp(rwEnd, PAGE), (long) p.rwOffset() + PAGE);
         long stubAddr = IMAGE_ADDRESS + stubOffset;
         LinuxStub.Code stub = LinuxStub.build(p, IMAGE_ADDRESS, stubAddr);
@@ -75,7 +80,7 @@ public final class ElfWriter {
 
         List<ElfSection> sections = new ArrayList<>();
         sections.add(ElfSection.alloc(".text", SHF_ALLOC | SHF_EXECINSTR, IMAGE_ADDRESS, textOff, p.text().length, 16));
-        sections.add(ElfSection.alloc(".ring0.imports", SHF_ALLOC | SHF_WRITE, IMAGE_ADDRESS + p.rwOffset(), slotsOff, 8L * p.imports().size(), 8));
+        sections.add(ElfSection.alloc(".ring0.imports", SHF_ALLOC | SHF_WRITE, IMAGE_ADDRESS + p.rwOffset(), slotsOff, rwHeader, 8));
         sections.add(ElfSection.alloc(".data", SHF_ALLOC | SHF_WRITE, IMAGE_ADDRESS + p.dataOffset(), dataOff, p.data().length, 16));
         sections.add(ElfSection.alloc(".ring0.stub", SHF_ALLOC | SHF_EXECINSTR, stubAddr, stubOff, stub.code().length, 16));
         long off = alignUp(stubOff + stub.code().length, 8);
@@ -118,7 +123,7 @@ public final class ElfWriter {
         segment(o, PT_GNU_STACK, PF_R | PF_W, 0, 0, 0, 16);
 
         o.padTo(textOff).bytes(p.text());
-        o.padTo(slotsOff).padTo(slotsOff + 8L * p.imports().size());
+        o.padTo(slotsOff).padTo(slotsOff + rwHeader);
         o.padTo(dataOff).bytes(p.data());
         o.padTo(stubOff).bytes(stub.code());
         o.padTo(metaSec.offset()).bytes(meta);
@@ -138,7 +143,7 @@ public final class ElfWriter {
         if (p.rwOffset() % PAGE != 0 || p.rwOffset() < p.text().length) throw new IllegalArgumentException("rwOffset must be a page boundary after .text");
         if (p.imports().size() > 0xffff) throw new IllegalArgumentException("too many imports");
         if (new HashSet<>(p.imports()).size() != p.imports().size()) throw new IllegalArgumentException("duplicate import");
-        if (p.dataOffset() != alignUp(p.rwOffset() + 8L * p.imports().size(), 16)) throw new IllegalArgumentException("dataOffset is not the 16-aligned end of the slots");
+        if (p.dataOffset() != ElfImage.dataOffsetFor(p.rwOffset(), p.imports().size())) throw new IllegalArgumentException("dataOffset is not the 16-aligned end of the slots");
         for (Program.Symbol s : p.symbols()) {
             long start = s.section() == Program.Section.TEXT ? 0 : p.dataOffset();
             long end = s.section() == Program.Section.TEXT ? p.text().length : p.dataOffset() + (long) p.data().length;
@@ -183,6 +188,9 @@ public final class ElfWriter {
                     IMAGE_ADDRESS + s.imageOffset(), s.size());
             n++;
         }
+        sym(o, strtab.add(LIMIT_SYMBOL), STB_LOCAL, STT_OBJECT, SEC_SLOTS, IMAGE_ADDRESS + p.limitOffset(), 8);
+        sym(o, strtab.add(RESERVED_SYMBOL), STB_LOCAL, STT_OBJECT, SEC_SLOTS, IMAGE_ADDRESS + p.reservedOffset(), 8);
+        n += 2;
         for (int i = 0; i < p.imports().size(); i++, n++) {
             sym(o, strtab.add(p.imports().get(i).importName() + "@slot"), STB_LOCAL, STT_OBJECT, SEC_SLOTS,
                     IMAGE_ADDRESS + p.slotOffset(i), 8);

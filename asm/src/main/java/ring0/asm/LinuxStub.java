@@ -22,7 +22,6 @@ import static ring0.isa.Reg.RDX;
 import static ring0.isa.Reg.RSI;
 import static ring0.isa.Reg.RSP;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,9 +45,10 @@ import ring0.isa.Width;
  * maps the program's stack ({@value #STACK_SIZE} bytes above a
  * {@value #GUARD_SIZE}-byte inaccessible guard) with the argument array right
  * above it, fills each import slot with the address of its thunk for that
- * gate, and calls the entry label with the argument array in {@code rdi}. The
- * entry label's return value becomes the exit status. {@code docs/abi.md}
- * describes the contract in full.
+ * gate, sets the limit word to {@value #LIMIT_ABOVE_BOTTOM} bytes above the
+ * bottom of the stack, and calls the entry label with the argument array in
+ * {@code rdi}. The entry label's return value becomes the exit status.
+ * {@code docs/abi.md} describes the contract in full.
  *
  * <p>Everything is generated as instruction-model values encoded by
  * {@link Encoder}, except the two instructions the model deliberately lacks:
@@ -71,8 +71,18 @@ public final class LinuxStub {
     public static final String BAD_GATE_MESSAGE = "ring0: RING0_GATE must be syscall or int80\n";
     /** Message when the stack cannot be mapped. */
     public static final String NO_MEMORY_MESSAGE = "ring0: cannot map the program stack\n";
+    /**
+     * How far above the lowest byte of the stack the limit word points: a
+     * poll that finds {@code rsp} at or below it stops the program, which
+     * leaves a region (at most 32 KiB of stack) and the stop thunk room to run.
+     */
+    public static final int LIMIT_ABOVE_BOTTOM = 64 << 10;
+    /** Exit status of a program stopped by the stop block (the {@code stop} service), on both gates. */
+    public static final int EXIT_STOPPED = 134;
+    /** What the {@code stop} service writes to stderr before exiting with {@link #EXIT_STOPPED}. */
+    public static final String STOPPED_MESSAGE = "ring0: stopped: stack limit reached\n";
 
-    private static final int SYS_WRITE = 1, SYS_MMAP = 9, SYS_MPROTECT = 10, SYS_EXIT_GROUP = 231;
+    private static final int SYS_MMAP = 9, SYS_MPROTECT = 10, SYS_EXIT_GROUP = 231;
     private static final int MAP_PRIVATE_ANONYMOUS = 0x22, MAP_32BIT_SHIFT = 6; // MAP_32BIT = 0x40 = 1 << 6
 
     /**
@@ -103,11 +113,14 @@ public final class LinuxStub {
         StubAssembler a = new StubAssembler(stubAddress);
         a.define("entry", imageAddress + program.entryOffset());
         for (int i = 0; i < program.imports().size(); i++) a.define("slot." + i, imageAddress + program.slotOffset(i));
+        a.define("limit", imageAddress + program.limitOffset());
+        a.define(ThunkHeap.STATE_POINTER, imageAddress + program.reservedOffset());
 
         a.symbol(ENTRY_SYMBOL);
         chooseGate(a);
         mapStack(a);
         buildArguments(a);
+        controlWords(a);
         fillSlots(a, program.imports());
         callEntry(a);
         die(a, "_start.badgate", BAD_GATE_MESSAGE);
@@ -117,6 +130,10 @@ public final class LinuxStub {
         Set<Service> services = new LinkedHashSet<>(program.imports());
         for (Service s : services) ThunkSyscall.emit(a, s);
         for (Service s : services) ThunkInt80.emit(a, s);
+        if (services.stream().anyMatch(ThunkHeap::uses)) {
+            ThunkHeap.allocator(a, false);
+            ThunkHeap.allocator(a, true);
+        }
 
         StubAssembler.Result r = a.finish();
         List<Symbol> syms = new ArrayList<>();
@@ -134,9 +151,9 @@ public final class LinuxStub {
         a.lea(R14, at(R13, R12, 8, 8));
         a.zero(R15);
         a.alu(SUB, RSP, 64);
-        literal(a, GATE_VARIABLE + "=", 0);
-        literal(a, ThunkSyscall.GATE, 16);
-        literal(a, ThunkInt80.GATE, 32);
+        ThunkCommon.literal(a, GATE_VARIABLE + "=", 0);
+        ThunkCommon.literal(a, ThunkSyscall.GATE, 16);
+        ThunkCommon.literal(a, ThunkInt80.GATE, 32);
         a.label("_start.env");
         a.mov(RSI, at(R14, 0));
         a.test(Width.QWORD, RSI, RSI);
@@ -163,7 +180,8 @@ public final class LinuxStub {
 
     /**
      * Sizes the argument region into rbx, then maps guard + stack + arguments
-     * (below 2 GiB for int80) and makes the guard inaccessible; rbp = mapping.
+     * + the heap state (below 2 GiB for int80) and makes the guard
+     * inaccessible; rbp = mapping.
      */
     private static void mapStack(StubAssembler a) {
         a.lea(RBX, new Mem(null, R12, 8, 8, false));  // length word + argc pointers
@@ -178,7 +196,7 @@ public final class LinuxStub {
         a.inc(RCX);
         a.jmp("_start.size");
         a.label("_start.sized");
-        a.lea(RSI, at(RBX, GUARD_SIZE + STACK_SIZE + 4095));
+        a.lea(RSI, at(RBX, GUARD_SIZE + STACK_SIZE + ThunkHeap.STATE_SIZE + 4095));
         a.alu(AND, RSI, -4096);
         a.zero(RDI);
         a.mov32(RDX, 3);                                     // PROT_READ | PROT_WRITE
@@ -232,6 +250,17 @@ public final class LinuxStub {
         a.label("_start.filled");
     }
 
+    /**
+     * Sets the limit word to {@link #LIMIT_ABOVE_BOTTOM} bytes above the
+     * bottom of the stack, and the reserved word to the heap state: the 16
+     * zero bytes right after the argument region (r9).
+     */
+    private static void controlWords(StubAssembler a) {
+        a.lea(RAX, at(RBP, GUARD_SIZE + LIMIT_ABOVE_BOTTOM));
+        a.rip("limit", m -> new Insn.Mov(Width.QWORD, m, RAX));
+        a.rip(ThunkHeap.STATE_POINTER, m -> new Insn.Mov(Width.QWORD, m, R9));
+    }
+
     private static void fillSlots(StubAssembler a, List<Service> imports) {
         a.test(Width.DWORD, R15, R15);
         a.jcc(Cond.NE, "_start.slots.int80");
@@ -264,19 +293,8 @@ public final class LinuxStub {
 
     /** At {@code label}: writes {@code message} to stderr and exits with {@link #EXIT_STUB_FAILURE}. */
     private static void die(StubAssembler a, String label, String message) {
-        byte[] m = message.getBytes(StandardCharsets.US_ASCII);
-        int room = (m.length + 1 + 15) / 16 * 16;
         a.symbol(label);
-        a.alu(SUB, RSP, room);
-        literal(a, message, 0);
-        a.mov32(RDI, 2);
-        a.mov(RSI, RSP);
-        a.mov32(RDX, m.length);
-        a.mov32(RAX, SYS_WRITE);
-        a.raw(StubAssembler.SYSCALL);
-        a.mov32(RDI, EXIT_STUB_FAILURE);
-        a.mov32(RAX, SYS_EXIT_GROUP);
-        a.raw(StubAssembler.SYSCALL);
+        ThunkCommon.writeAndExit(a, message, EXIT_STUB_FAILURE, false);
     }
 
     /**
@@ -322,16 +340,5 @@ public final class LinuxStub {
         a.jmp("_start.strlen.loop");
         a.label("_start.strlen.done");
         a.ret();
-    }
-
-    /** Stores {@code s} and a terminating NUL at {@code [rsp + offset]}, 8 bytes at a time through rax. */
-    private static void literal(StubAssembler a, String s, int offset) {
-        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
-        for (int k = 0; k <= b.length; k += 8) {
-            long v = 0;
-            for (int j = 0; j < 8 && k + j < b.length; j++) v |= (b[k + j] & 0xffL) << (8 * j);
-            a.movq(RAX, v);
-            a.mov(at(RSP, offset + k), RAX);
-        }
     }
 }

@@ -4,14 +4,12 @@ import static ring0.asm.StubAssembler.at;
 import static ring0.asm.ThunkCommon.EFAULT;
 import static ring0.asm.ThunkCommon.EINVAL;
 import static ring0.asm.ThunkCommon.ENAMETOOLONG;
-import static ring0.asm.ThunkCommon.ENOMEM;
 import static ring0.isa.Insn.AluOp.ADD;
 import static ring0.isa.Insn.AluOp.CMP;
 import static ring0.isa.Insn.AluOp.OR;
 import static ring0.isa.Insn.AluOp.SUB;
 import static ring0.isa.Reg.R8;
 import static ring0.isa.Reg.RAX;
-import static ring0.isa.Reg.RBP;
 import static ring0.isa.Reg.RBX;
 import static ring0.isa.Reg.RCX;
 import static ring0.isa.Reg.RDI;
@@ -40,7 +38,7 @@ final class ThunkInt80 {
     static final String GATE = "int80";
 
     private static final int EXIT_GROUP = 252, READ = 3, WRITE = 4, OPEN = 5, CLOSE = 6, LLSEEK = 140,
-            GETPID = 20, GETPPID = 64, MMAP2 = 192, FSTAT64 = 197, CLOCK_GETTIME = 265;
+            GETPID = 20, GETPPID = 64, FSTAT64 = 197, CLOCK_GETTIME = 265;
     private static final int O_LARGEFILE = 0x8000;
     private static final long FOUR_GIB = 1L << 32;
     private static final int STAT64_SIZE = 96;
@@ -90,8 +88,9 @@ final class ThunkInt80 {
             case FSTAT -> fstat(a, n);
             case GETPID -> noArgs(a, GETPID);
             case GETPPID -> noArgs(a, GETPPID);
-            case ALLOC -> alloc(a, n);
+            case ALLOC, NEWBYTES, NEWWORDS -> ThunkHeap.service(a, n, s, true);
             case CLOCK -> clock(a, n);
+            case STOP -> ThunkCommon.writeAndExit(a, LinuxStub.STOPPED_MESSAGE, LinuxStub.EXIT_STOPPED, true);
         }
     }
 
@@ -207,43 +206,6 @@ final class ThunkInt80 {
         a.pop(RBX);
         a.ret();
         ThunkCommon.fail(a, n + ".efault", EFAULT);
-    }
-
-    /**
-     * alloc(size) as mmap2: the result is an address below 4 GiB (Linux picks
-     * compat addresses for 32-bit system calls), zero-extended; sizes that
-     * cannot fit below 4 GiB fail with -ENOMEM.
-     */
-    private static void alloc(StubAssembler a, String n) {
-        a.test(Width.QWORD, RDI, RDI);
-        a.jcc(Cond.E, n + ".einval");
-        a.movq(RAX, 1L << 47);
-        a.alu(CMP, RDI, RAX);
-        a.jcc(Cond.A, n + ".einval");
-        a.movq(RAX, FOUR_GIB - 4096);
-        a.alu(CMP, RDI, RAX);
-        a.jcc(Cond.A, n + ".enomem");
-        a.push(RBX);
-        a.push(RBP);
-        a.zero(RBX);                    // addr
-        a.mov(Width.DWORD, RCX, RDI);   // length
-        a.mov32(RDX, 3);                // PROT_READ | PROT_WRITE
-        a.mov32(RSI, 0x22);             // MAP_PRIVATE | MAP_ANONYMOUS
-        a.mov32(RDI, -1);               // fd -1
-        a.zero(RBP);                    // page offset
-        a.mov32(RAX, MMAP2);
-        a.raw(StubAssembler.INT80);
-        a.pop(RBP);
-        a.pop(RBX);
-        a.alu(CMP, Width.DWORD, RAX, new Imm(-4095));
-        a.jcc(Cond.AE, n + ".err");
-        a.mov(Width.DWORD, RAX, RAX);   // an address: zero-extend
-        a.ret();
-        a.label(n + ".err");
-        a.movsxd(RAX, RAX);             // -errno: sign-extend
-        a.ret();
-        ThunkCommon.fail(a, n + ".einval", EINVAL);
-        ThunkCommon.fail(a, n + ".enomem", ENOMEM);
     }
 
     /** clock(): clock_gettime(CLOCK_MONOTONIC) with the 32-bit timespec. */

@@ -7,9 +7,6 @@ import static ring0.asm.ThunkCommon.ENAMETOOLONG;
 import static ring0.isa.Insn.AluOp.ADD;
 import static ring0.isa.Insn.AluOp.CMP;
 import static ring0.isa.Insn.AluOp.SUB;
-import static ring0.isa.Reg.R10;
-import static ring0.isa.Reg.R8;
-import static ring0.isa.Reg.R9;
 import static ring0.isa.Reg.RAX;
 import static ring0.isa.Reg.RCX;
 import static ring0.isa.Reg.RDI;
@@ -33,7 +30,7 @@ final class ThunkSyscall {
 
     static final String GATE = "syscall";
 
-    private static final int READ = 0, WRITE = 1, OPEN = 2, CLOSE = 3, FSTAT = 5, LSEEK = 8, MMAP = 9,
+    private static final int READ = 0, WRITE = 1, OPEN = 2, CLOSE = 3, FSTAT = 5, LSEEK = 8,
             GETPID = 39, GETPPID = 110, CLOCK_GETTIME = 228, EXIT_GROUP = 231;
 
     /** Emits the thunk for {@code s} at label {@link ThunkCommon#name}. */
@@ -50,8 +47,9 @@ final class ThunkSyscall {
             case FSTAT -> fstat(a, n);
             case GETPID -> simple(a, GETPID);
             case GETPPID -> simple(a, GETPPID);
-            case ALLOC -> alloc(a, n);
+            case ALLOC, NEWBYTES, NEWWORDS -> ThunkHeap.service(a, n, s, false);
             case CLOCK -> clock(a, n);
+            case STOP -> ThunkCommon.writeAndExit(a, LinuxStub.STOPPED_MESSAGE, LinuxStub.EXIT_STOPPED, false);
         }
     }
 
@@ -100,23 +98,6 @@ final class ThunkSyscall {
         a.alu(ADD, RSI, 8);
         simple(a, FSTAT);
         ThunkCommon.fail(a, n + ".efault", EFAULT);
-    }
-
-    /** alloc(size): anonymous private read/write mapping. */
-    private static void alloc(StubAssembler a, String n) {
-        a.test(Width.QWORD, RDI, RDI);
-        a.jcc(Cond.E, n + ".einval");
-        a.movq(RAX, 1L << 47);
-        a.alu(CMP, RDI, RAX);
-        a.jcc(Cond.A, n + ".einval");
-        a.mov(RSI, RDI);
-        a.zero(RDI);
-        a.mov32(RDX, 3);              // PROT_READ | PROT_WRITE
-        a.mov32(R10, 0x22);           // MAP_PRIVATE | MAP_ANONYMOUS
-        a.movq(R8, -1);
-        a.zero(R9);
-        simple(a, MMAP);
-        ThunkCommon.fail(a, n + ".einval", EINVAL);
     }
 
     /** clock(): CLOCK_MONOTONIC in nanoseconds. */
