@@ -8,4 +8,5 @@ module ring0.trusted {
     exports ring0.isa;
     exports ring0.abi;
     exports ring0.elf;
+    exports ring0.verify;
 }
