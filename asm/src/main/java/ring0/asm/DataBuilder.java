@@ -35,10 +35,12 @@ final class DataBuilder {
         zeros((n - (size & (n - 1))) & (n - 1));
     }
 
-    /** Binds pending labels here: the start of the item about to be emitted. */
-    void bind() {
+    /** Binds pending labels here, the start of the item about to be emitted; returns them in definition order. */
+    List<String> bind() {
+        List<String> bound = List.copyOf(pending);
         for (String p : pending) labels.put(p, size);
         pending.clear();
+        return bound;
     }
 
     void bytes(byte[] b) {

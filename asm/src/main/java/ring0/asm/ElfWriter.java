@@ -52,9 +52,9 @@ public final class ElfWriter {
     /** Symbol names of the two control words at the start of the read-write region. */
     static final String LIMIT_SYMBOL = "__limit", RESERVED_SYMBOL = "__reserved";
 
-    /** The executable for {@code p}, without a {@code .ring0.types} section. */
+    /** The executable for {@code p}, with its {@code .ring0.types} section if it is typed. */
     public static byte[] write(Program p) {
-        return write(p, null);
+        return write(p, p.types());
     }
 
     /**

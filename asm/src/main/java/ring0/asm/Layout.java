@@ -13,9 +13,11 @@ import ring0.isa.Width;
 /**
  * Fixes every address: relaxes branches (each jmp/jcc to a label starts in
  * its 2-byte rel8 form and grows to rel32 when its target is out of reach,
- * repeating until nothing changes), then places the import slots and
- * {@code .data} after {@code .text} as {@link Program} requires, and encodes
- * the final instructions with their branch and RIP-relative displacements.
+ * repeating until nothing changes; the polls' jumps to the stop block too),
+ * then places the control words, the import slots and {@code .data} after
+ * {@code .text} as {@link Program} requires, encodes the final instructions
+ * with their branch and RIP-relative displacements, and for a typed program
+ * builds the {@code .ring0.types} section ({@link TypesSectionBuilder}).
  */
 final class Layout {
     /** Largest {@code .text} section accepted, in bytes. */
@@ -63,11 +65,13 @@ final class Layout {
         }
         int rwOffset = Math.max(PAGE, roundUp(textSize, PAGE));
         List<Service> imports = lw.imports();
-        int dataOffset = roundUp(rwOffset + 8 * imports.size(), 16);
+        int dataOffset = Program.dataOffsetFor(rwOffset, imports.size());
         Map<String, Integer> image = new HashMap<>();
         lw.textLabels().forEach((name, index) -> image.put(name, offset[index]));
         lw.dataLabels().forEach((name, off) -> image.put(name, dataOffset + off));
-        for (int i = 0; i < imports.size(); i++) image.put(imports.get(i).importName(), rwOffset + 8 * i);
+        lw.importSlots().forEach((name, slot) -> image.put(name, Program.slotOffset(rwOffset, slot)));
+        image.put(Lowering.STOP_SLOT, Program.slotOffset(rwOffset, imports.indexOf(Service.STOP)));
+        image.put(Lowering.LIMIT_WORD, rwOffset);
 
         byte[] text = new byte[textSize];
         for (int k = 0; k < items.size(); k++) encode(k, image, text);
@@ -86,8 +90,35 @@ final class Layout {
             };
             annotations.add(new Program.Annotation(d.kind(), d.label(), at, d.text(), file, d.line(), d.col()));
         }
+        byte[] types = null;
+        if (!lw.untyped()) {
+            types = TypesSectionBuilder.build(annotations, codeLabels(image), dataLabels(dataOffset), rep);
+            if (types == null) return null;
+        }
         return new Program(file, text, rwOffset, imports, dataOffset, data, symbols,
-                image.get(lw.entryName()), annotations);
+                image.get(lw.entryName()), annotations, types);
+    }
+
+    /** The source's text labels (not the stop block's), in offset order. */
+    private List<TypesSectionBuilder.CodeLabel> codeLabels(Map<String, Integer> image) {
+        List<TypesSectionBuilder.CodeLabel> r = new ArrayList<>();
+        for (String name : lw.textLabels().keySet()) {
+            if (name.equals(Lowering.STOP_LABEL)) continue;
+            Stmt.Label def = lw.labelDefinition(name);
+            r.add(new TypesSectionBuilder.CodeLabel(name, def.name(), image.get(name), def.line(), def.col()));
+        }
+        r.sort(Comparator.comparingInt(TypesSectionBuilder.CodeLabel::offset));
+        return r;
+    }
+
+    private List<TypesSectionBuilder.DataLabel> dataLabels(int dataOffset) {
+        List<TypesSectionBuilder.DataLabel> r = new ArrayList<>();
+        for (Lowering.DataItem d : lw.dataItems()) {
+            Stmt.Label def = lw.labelDefinition(d.label());
+            r.add(new TypesSectionBuilder.DataLabel(d.label(), dataOffset + lw.dataLabels().get(d.label()), d.kind(),
+                    d.length(), def.line(), def.col()));
+        }
+        return r;
     }
 
     private static int roundUp(int v, int to) {

@@ -8,18 +8,45 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import ring0.abi.Service;
+import ring0.isa.Cond;
+import ring0.isa.Insn;
+import ring0.isa.Mem;
+import ring0.isa.Reg;
 import ring0.isa.Width;
+import ring0.verify.TypesSection;
 
 /**
  * Gives the parsed statements their meaning: sections, labels and scopes,
  * imports, constants, instruction selection and data. Pass 1 collects the
  * definitions (so references may point forward); pass 2 emits instructions
  * and data. Layout-dependent values are left to {@link Layout}.
+ *
+ * <p>Pass 2 also emits what the checker requires of every program
+ * (docs/types.md §7): the stop block at offset 0 ({@code call [rel stop]},
+ * {@code jmp} back to it, under the label {@value #STOP_LABEL}), and the poll
+ * ({@code cmp rsp, [rel limit word]}, {@code jbe} to the stop block) at the
+ * start of every text label. The {@code stop} service is always imported,
+ * in slot 0.
  */
 final class Lowering implements Operands.Resolver {
 
     /** An annotation waiting for layout to give it an image offset. */
     record Draft(Program.Annotation.Kind kind, String label, int textIndex, String text, int line, int col) {}
+
+    /**
+     * A data label that the types section describes: the first label of a
+     * {@code bytes}/{@code zbytes} item (a byte array of {@code length}
+     * bytes), a {@code words}/{@code zwords} item (a word array of
+     * {@code length} words), or a {@code dq} of one value (a global int).
+     */
+    record DataItem(String label, TypesSection.DataKind kind, long length, int line, int col) {}
+
+    /** Name of the stop block's label, at image offset 0. Reserved: no source label may have it. */
+    static final String STOP_LABEL = "__stop";
+    /** Layout's name for the {@code stop} import slot (not a source name: it cannot clash with one). */
+    static final String STOP_SLOT = "stop@slot";
+    /** Layout's name for the limit word (not a source name). */
+    static final String LIMIT_WORD = "limit@word";
 
     private static final int TEXT = 0;
     private static final int DATA = 1;
@@ -36,12 +63,14 @@ final class Lowering implements Operands.Resolver {
     private final List<Service> imports = new ArrayList<>();
     private final Map<String, Integer> importSlots = new HashMap<>();
     private Stmt.Entry entry;
+    private boolean untyped;
 
     // pass 2: contents
     private final List<TextItem> text = new ArrayList<>();
     private final Map<String, Integer> textLabels = new LinkedHashMap<>();
     private final DataBuilder data = new DataBuilder();
     private final List<Draft> drafts = new ArrayList<>();
+    private final List<DataItem> dataItems = new ArrayList<>();
     private final List<Stmt.Coercion> pendingCoercions = new ArrayList<>();
     private byte[] dataBytes;
 
@@ -53,9 +82,14 @@ final class Lowering implements Operands.Resolver {
     private int section;
     private final String[] scope = new String[2];
 
-    Lowering(Reporter rep, List<Stmt> stmts) {
+    /**
+     * @param untyped true to treat the program as untyped even without an
+     *                {@code untyped} directive
+     */
+    Lowering(Reporter rep, List<Stmt> stmts, boolean untyped) {
         this.rep = rep;
         this.stmts = stmts;
+        this.untyped = untyped;
         this.ev = new Evaluator(rep, constants);
         ev.setNames(this);
         this.operands = new Operands(rep, ev, this);
@@ -80,9 +114,22 @@ final class Lowering implements Operands.Resolver {
 
     byte[] data() { return dataBytes; }
 
+    /** The imported services in slot order: {@code stop} first, then the source's imports. */
     List<Service> imports() { return imports; }
 
+    /** The names the source imported, and their slot indices. */
+    Map<String, Integer> importSlots() { return importSlots; }
+
     List<Draft> drafts() { return drafts; }
+
+    /** The data labels the types section describes, in {@code .data} order. */
+    List<DataItem> dataItems() { return dataItems; }
+
+    /** Where text or data label {@code fullName} is defined. */
+    Stmt.Label labelDefinition(String fullName) { return labelDefs.get(fullName); }
+
+    /** True if the program has no types section: an {@code untyped} directive, or the caller said so. */
+    boolean untyped() { return untyped; }
 
     /** The entry label's full name. */
     String entryName() { return entry == null ? "main" : entry.name(); }
@@ -90,6 +137,7 @@ final class Lowering implements Operands.Resolver {
     // ---- pass 1 ----
 
     private void definitions() {
+        imports.add(Service.STOP);
         for (Stmt st : stmts) {
             switch (st) {
                 case Stmt.Section s -> section(s, true);
@@ -109,12 +157,15 @@ final class Lowering implements Operands.Resolver {
                         if (s == null) rep.error(im.line(), n.col(), "unknown import '" + n.name() + "'");
                         else if (importSlots.containsKey(n.name())) {
                             rep.error(im.line(), n.col(), "duplicate import '" + n.name() + "'");
+                        } else if (s == Service.STOP) {
+                            importSlots.put(n.name(), 0);  // always imported; this only makes the name usable
                         } else {
                             importSlots.put(n.name(), imports.size());
                             imports.add(s);
                         }
                     }
                 }
+                case Stmt.Untyped u -> untyped = true;
                 case Stmt.Entry e -> {
                     if (entry != null) {
                         rep.error(e.line(), e.col(), "duplicate entry directive (first at " + entry.line() + ":"
@@ -168,6 +219,10 @@ final class Lowering implements Operands.Resolver {
             rep.error(l.line(), l.col(), "local label '" + l.name() + "' has no enclosing non-local label in this section");
             return;
         }
+        if (full.equals(STOP_LABEL)) {
+            rep.error(l.line(), l.col(), "'" + STOP_LABEL + "' is reserved for the stop block");
+            return;
+        }
         Stmt.Label first = labelDefs.putIfAbsent(full, l);
         if (first != null) {
             rep.error(l.line(), l.col(), "duplicate label '" + full + "' (first defined at " + first.line() + ":"
@@ -219,6 +274,7 @@ final class Lowering implements Operands.Resolver {
     // ---- pass 2 ----
 
     private void contents() {
+        stopBlock();
         String lastLabel = null;
         for (Stmt st : stmts) {
             String label = null;
@@ -229,12 +285,19 @@ final class Lowering implements Operands.Resolver {
                         if (!l.name().startsWith(".")) scope[section] = l.name();
                         label = fullNames.get(l);
                         if (label != null) {
-                            if (section == TEXT) textLabels.put(label, text.size());
-                            else data.label(label);
+                            if (section == TEXT) {
+                                textLabels.put(label, text.size());
+                                poll(l);
+                            } else {
+                                data.label(label);
+                            }
                         }
                     }
                     case Stmt.Precondition p -> {
-                        if (lastLabel != null) {
+                        if (lastLabel != null && labelKinds.get(lastLabel) == Target.Kind.DATA && !untyped) {
+                            rep.error(p.line(), p.col(), "data label '" + lastLabel + "' cannot have a precondition: "
+                                    + "its type follows from its directive (bytes, words, or dq of one value)");
+                        } else if (lastLabel != null) {
                             drafts.add(new Draft(Program.Annotation.Kind.PRECONDITION, lastLabel, -1, p.text(),
                                     p.line(), p.col()));
                         }
@@ -250,6 +313,7 @@ final class Lowering implements Operands.Resolver {
                     }
                     case Stmt.Import im -> { }
                     case Stmt.Entry e -> { }
+                    case Stmt.Untyped u -> { }
                     case Stmt.Instruction in -> instruction(in);
                     case Stmt.Data d -> data(d);
                 }
@@ -264,8 +328,26 @@ final class Lowering implements Operands.Resolver {
         dataBytes = data.finish();
     }
 
+    /** The stop block at offset 0, where every poll jumps: {@code call [rel stop]}, then {@code jmp} back to it. */
+    private void stopBlock() {
+        textLabels.put(STOP_LABEL, text.size());
+        text.add(new TextItem.RipRef(new Insn.CallInd(Mem.rip(0)), new Target(STOP_SLOT, Target.Kind.IMPORT), 0, 1, 1));
+        text.add(new TextItem.Branch(null, new Target(STOP_LABEL, Target.Kind.TEXT), OperandSyntax.Reach.SHORT, 1, 1));
+    }
+
+    /** The poll that starts every text label: {@code cmp rsp, [rel limit word]}, {@code jbe} the stop block. */
+    private void poll(Stmt.Label at) {
+        text.add(new TextItem.RipRef(new Insn.Alu(Insn.AluOp.CMP, Width.QWORD, Reg.RSP, Mem.rip(0)),
+                new Target(LIMIT_WORD, Target.Kind.IMPORT), 0, at.line(), at.col()));
+        text.add(new TextItem.Branch(Cond.BE, new Target(STOP_LABEL, Target.Kind.TEXT), null, at.line(), at.col()));
+    }
+
     private void instruction(Stmt.Instruction in) {
         if (section == DATA) throw rep.fail(in.line(), in.col(), "instructions are not allowed in .data");
+        if (scope[TEXT] == null && !untyped) {
+            throw rep.fail(in.line(), in.col(), "instruction before the first label: in a typed program every "
+                    + "instruction belongs to a label (or declare the program 'untyped')");
+        }
         TextItem item = mnemonics.select(in, operands.convert(in.operands(), in.line()));
         for (Stmt.Coercion c : pendingCoercions) {
             if (scope[TEXT] == null) {
@@ -301,7 +383,7 @@ final class Lowering implements Operands.Resolver {
                             + "' is out of range (0 to the 64 MiB data limit)");
                 }
                 data.align(8);
-                data.bind();
+                typedItem(d, data.bind(), words ? TypesSection.DataKind.WORDS : TypesSection.DataKind.BYTES, n);
                 data.little(n, 8);
                 data.zeros(words ? 8 * n : n);
             }
@@ -314,6 +396,15 @@ final class Lowering implements Operands.Resolver {
             }
             default -> throw new AssertionError(d.directive());
         }
+    }
+
+    /**
+     * Records the item of directive {@code d} for the types section under the
+     * first of the labels just bound to it; the others are aliases, which the
+     * checker does not know (it allows one label per item).
+     */
+    private void typedItem(Stmt.Data d, List<String> bound, TypesSection.DataKind kind, long length) {
+        if (!bound.isEmpty()) dataItems.add(new DataItem(bound.getFirst(), kind, length, d.line(), d.col()));
     }
 
     private long count(Stmt.Data d) {
@@ -358,7 +449,8 @@ final class Lowering implements Operands.Resolver {
             for (int k = 0; k < w.bytes; k++) out.write((int) (v >>> (8 * k)));
         }
         if (!data.room(out.size())) tooBig(d);
-        data.bind();
+        List<String> bound = data.bind();
+        if (w == Width.QWORD && d.args().size() == 1) typedItem(d, bound, TypesSection.DataKind.WORD, 1);
         data.bytes(out.toByteArray());
     }
 
@@ -376,7 +468,7 @@ final class Lowering implements Operands.Resolver {
         }
         if (!data.room(8L + out.size())) tooBig(d);
         data.align(8);
-        data.bind();
+        typedItem(d, data.bind(), TypesSection.DataKind.BYTES, out.size());
         data.little(out.size(), 8);
         data.bytes(out.toByteArray());
     }
@@ -387,7 +479,7 @@ final class Lowering implements Operands.Resolver {
         for (Stmt.DataArg a : d.args()) values.add(value(d, a));
         if (!data.room(8L + 8L * values.size())) tooBig(d);
         data.align(8);
-        data.bind();
+        typedItem(d, data.bind(), TypesSection.DataKind.WORDS, values.size());
         data.little(values.size(), 8);
         for (long v : values) data.little(v, 8);
     }

@@ -218,6 +218,11 @@ final class Parser {
                 if (labelled) throw c.fail(first, "a label cannot be followed by '" + word + "'");
                 directive(c, word);
             }
+            case "untyped" -> {
+                if (labelled) throw c.fail(first, "a label cannot be followed by 'untyped'");
+                c.expectEnd();
+                out.add(new Stmt.Untyped(c.line, first.col()));
+            }
             case "type" -> throw c.fail(first, "expected 'type NAME = definition'");
             default -> {
                 if (DATA_DIRECTIVES.contains(word)) data(c, word, first);

@@ -2,6 +2,7 @@ package ring0.asm;
 
 import java.util.List;
 import ring0.abi.Service;
+import ring0.elf.ElfImage;
 
 /**
  * An assembled program image, ready to be written as an ELF file.
@@ -11,22 +12,28 @@ import ring0.abi.Service;
  * the rest of the image RIP-relatively, so the whole image may be loaded at
  * any page-aligned address):
  * <pre>
- *   0            .text          typed program code (read+execute)
- *   rwOffset     .ring0.imports import slots, 8 bytes each, in {@link #imports} order (read+write)
- *   dataOffset   .data          initialised data (read+write)
+ *   0                   .text          typed program code (read+execute)
+ *   rwOffset            .ring0.imports the limit word (compared with rsp by every poll)
+ *   rwOffset + 8                       a reserved word (zero in the file; the runtime's)
+ *   rwOffset + 16 + 8i                 import slot i, in {@link #imports} order
+ *   dataOffset          .data          initialised data
  * </pre>
- * {@code rwOffset} is page-aligned (4096) and at least {@code text.length};
- * {@code dataOffset = rwOffset + 8 * imports.size()} rounded up to 16.
+ * Everything from {@code rwOffset} on is read+write. {@code rwOffset} is
+ * page-aligned (4096) and at least {@code text.length}; {@code dataOffset} is
+ * {@link #dataOffsetFor}: the end of the slots rounded up to 16. The layout is
+ * the trusted reader's ({@link ElfImage}); this class only delegates to it.
  *
  * @param sourceName  name of the source file, for diagnostics
  * @param text        machine code of the {@code .text} section
- * @param rwOffset    image offset of the import slots
+ * @param rwOffset    image offset of the read-write region (the limit word)
  * @param imports     imported kernel services, one slot each
  * @param dataOffset  image offset of {@code .data}
  * @param data        contents of {@code .data}
  * @param symbols     every label, with its image offset and size
  * @param entryOffset image offset of the entry label (in {@code .text})
- * @param annotations type annotations, as written (parsed by the next stage)
+ * @param annotations type annotations, as written
+ * @param types       contents of the {@code .ring0.types} section (docs/types.md §11), or
+ *                    {@code null} for an untyped program; {@link ElfWriter#write(Program)} writes it
  */
 public record Program(
         String sourceName,
@@ -37,7 +44,8 @@ public record Program(
         byte[] data,
         List<Symbol> symbols,
         int entryOffset,
-        List<Annotation> annotations) {
+        List<Annotation> annotations,
+        byte[] types) {
 
     public Program {
         imports = List.copyOf(imports);
@@ -45,8 +53,31 @@ public record Program(
         annotations = List.copyOf(annotations);
     }
 
+    /** An untyped program: one without a {@code .ring0.types} section. */
+    public Program(String sourceName, byte[] text, int rwOffset, List<Service> imports, int dataOffset, byte[] data,
+                   List<Symbol> symbols, int entryOffset, List<Annotation> annotations) {
+        this(sourceName, text, rwOffset, imports, dataOffset, data, symbols, entryOffset, annotations, null);
+    }
+
+    /** True if the program has a types section. */
+    public boolean typed() { return types != null; }
+
     /** Image offset of import slot {@code i}. */
-    public int slotOffset(int i) { return rwOffset + 8 * i; }
+    public int slotOffset(int i) { return ElfImage.slotOffset(rwOffset, i); }
+
+    /** Image offset of the limit word, which every poll compares with {@code rsp}. */
+    public int limitOffset() { return rwOffset; }
+
+    /** Image offset of the reserved word after the limit word. */
+    public int reservedOffset() { return rwOffset + 8; }
+
+    /** Image offset of import slot {@code i} when the read-write region starts at {@code rwOffset}. */
+    public static int slotOffset(int rwOffset, int i) { return ElfImage.slotOffset(rwOffset, i); }
+
+    /** Image offset of {@code .data} for a read-write region at {@code rwOffset} with {@code importCount} slots. */
+    public static int dataOffsetFor(int rwOffset, int importCount) {
+        return Math.toIntExact(ElfImage.dataOffsetFor(rwOffset, importCount));
+    }
 
     /** Which part of the image a symbol lives in. */
     public enum Section { TEXT, DATA }

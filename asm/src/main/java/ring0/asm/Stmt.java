@@ -33,6 +33,9 @@ sealed interface Stmt {
     /** {@code entry label}; col locates the label name. */
     record Entry(String name, int line, int col) implements Stmt {}
 
+    /** {@code untyped}: the program has no type annotations and gets no types section. */
+    record Untyped(int line, int col) implements Stmt {}
+
     /** An instruction; col locates the mnemonic. */
     record Instruction(String mnemonic, List<OperandSyntax> operands, int line, int col) implements Stmt {}
 

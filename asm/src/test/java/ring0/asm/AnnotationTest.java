@@ -13,7 +13,7 @@ class AnnotationTest {
     void preconditionOnOneLine() {
         Program p = Asm.ok("main:\n    nop\nloop: {rax: int, rbx: ptr(list)}\n    ret\n");
         assertThat(p.annotations()).containsExactly(
-                new Annotation(Kind.PRECONDITION, "loop", 1, "rax: int, rbx: ptr(list)", "t.tal", 3, 8));
+                new Annotation(Kind.PRECONDITION, "loop", Asm.STOP_BLOCK + 9 + 1, "rax: int, rbx: ptr(list)", "t.tal", 3, 8));
     }
 
     @Test
@@ -26,10 +26,12 @@ class AnnotationTest {
                     ret
                 """;
         Program p = Asm.ok(src);
-        assertThat(p.annotations()).containsExactly(new Annotation(Kind.PRECONDITION, "main.loop", 0,
+        int loop = Asm.STOP_BLOCK + Asm.poll(p, "main").length;
+        assertThat(p.annotations()).containsExactly(new Annotation(Kind.PRECONDITION, "main.loop", loop,
                 " rax: int, rbx: [int] |\n         code{rax: int | s} :: s; rax <= len(rbx) ", "t.tal", 2, 9));
-        assertThat(Asm.hex(p.text())).isEqualTo("90 c3");
-        assertThat(Asm.symbol(p, "main.loop").imageOffset()).isZero();
+        assertThat(Asm.symbol(p, "main.loop").imageOffset()).isEqualTo(loop);
+        assertThat(Asm.hex(p.text())).isEqualTo(Asm.hex(Asm.stopBlock(p)) + " " + Asm.hex(Asm.poll(p, "main")) + " "
+                + Asm.hex(Asm.poll(p, "main.loop")) + " 90 c3");
     }
 
     @Test
@@ -64,9 +66,12 @@ class AnnotationTest {
                     inc rax
                     ret
                 """);
+        // they apply to inc rax, after the poll of .inner
+        int inc = Asm.symbol(p, "main.inner").imageOffset() + Asm.poll(p, "main.inner").length;
         assertThat(p.annotations()).containsExactly(
-                new Annotation(Kind.COERCION, "main", 1, "unroll rbx", "t.tal", 3, 6),
-                new Annotation(Kind.COERCION, "main", 1, "as rax : code{rax: int | s; rax != 0}", "t.tal", 4, 5));
+                new Annotation(Kind.COERCION, "main", inc, "unroll rbx", "t.tal", 3, 6),
+                new Annotation(Kind.COERCION, "main", inc, "as rax : code{rax: int | s; rax != 0}", "t.tal", 4, 5));
+        assertThat(p.text()[inc]).isEqualTo((byte) 0x48);  // inc rax: REX.W FF /0
     }
 
     @Test

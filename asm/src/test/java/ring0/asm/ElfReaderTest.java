@@ -96,16 +96,22 @@ class ElfReaderTest {
     void rejectsMetaInconsistentWithSlots() {
         int metaCount = hello().sectionOffset(".ring0.meta") + 24;
         rejects(f -> f.put64(f.sectionHeader(".ring0.imports") + 0x20, 16),
-                "offset " + hex(hello().sectionHeader(".ring0.imports") + 0x20) + ": import slot section holds 16 bytes, meta declares 1 imports");
+                "offset " + hex(hello().sectionHeader(".ring0.imports") + 0x20) + ": .ring0.imports holds 16 bytes, but the control words and 1 import slots take 24");
+        rejects(f -> f.put64(f.sectionHeader(".ring0.imports") + 0x20, 8),
+                "offset " + hex(hello().sectionHeader(".ring0.imports") + 0x20) + ": .ring0.imports holds 8 bytes, but the control words and 1 import slots take 24");
         rejects(f -> f.put16(metaCount, 2), "offset " + hex(metaCount + 8) + ": .ring0.meta is truncated in import 1");
-        rejects(f -> f.put32(metaCount - 8, 0x2000), "offset " + hex(hello().sectionHeader(".ring0.imports") + 0x10) + ": import slots are not at text + rwOffset");
+        rejects(f -> f.put32(metaCount - 8, 0x2000), "offset " + hex(hello().sectionHeader(".ring0.imports") + 0x10) + ": .ring0.imports is not at text + rwOffset");
         rejects(f -> f.put32(metaCount - 8, 0x2000 + 1), "offset " + hex(metaCount - 8) + ": rwOffset 0x2001 is not a page boundary after .text");
         rejects(f -> f.put32(metaCount - 4, 0x1008), "offset " + hex(metaCount - 4) + ": dataOffset is not the 16-aligned end of the import slots");
+        rejects(f -> f.put32(metaCount - 4, 0x1010), "offset " + hex(metaCount - 4) + ": dataOffset is not the 16-aligned end of the import slots");
         rejects(f -> f.put32(metaCount - 12, 0x22), "offset " + hex(metaCount - 12) + ": entry offset outside .text");
-        rejects(f -> f.bytes[f.sectionOffset(".ring0.imports") + 3] = 1, "offset " + hex(hello().sectionOffset(".ring0.imports")) + ": import slots are not zero");
-        int gap = hello().sectionOffset(".ring0.imports") + 8;
+        for (int at : new int[] {3, 8, 23}) { // the limit word, the reserved word, the slot
+            rejects(f -> f.bytes[f.sectionOffset(".ring0.imports") + at] = 1,
+                    "offset " + hex(hello().sectionOffset(".ring0.imports")) + ": the control words and import slots are not zero");
+        }
+        int gap = hello().sectionOffset(".ring0.imports") + 24;
         rejects(f -> f.bytes[gap + 7] = 1, "offset " + hex(gap) + ": padding between the import slots and .data is not zero");
-        rejects(f -> f.put16(metaCount - 16, 2), "offset " + hex(metaCount - 16) + ": .ring0.meta version 2 is not supported");
+        rejects(f -> f.put16(metaCount - 16, 1), "offset " + hex(metaCount - 16) + ": .ring0.meta version 1 is not supported");
     }
 
     @Test
@@ -123,8 +129,8 @@ class ElfReaderTest {
         rejects(f -> f.put32(text + 4, 4), "offset " + hex(text) + ": the segment loading .text does not match it exactly");
         rejects(f -> f.put64(text + 0x28, 0x23), "offset " + hex(text) + ": the segment loading .text does not match it exactly");
         rejects(f -> f.put64(text + 0x28, 0x2000), "offset " + hex(rw + 0x10) + ": PT_LOAD segments overlap or are out of order");
-        rejects(f -> f.put32(rw + 4, 4), "offset " + hex(rw) + ": the segment loading import slots and .data does not match it exactly");
-        rejects(f -> f.put64(rw + 0x10, 0x402008).put64(rw + 0x18, 0x402008).put64(rw + 8, 0x2008), "offset " + hex(h.sectionHeader(".ring0.imports")) + ": import slots and .data is not loaded by its own PT_LOAD segment");
+        rejects(f -> f.put32(rw + 4, 4), "offset " + hex(rw) + ": the segment loading the read-write region does not match it exactly");
+        rejects(f -> f.put64(rw + 0x10, 0x402008).put64(rw + 0x18, 0x402008).put64(rw + 8, 0x2008), "offset " + hex(h.sectionHeader(".ring0.imports")) + ": the read-write region is not loaded by its own PT_LOAD segment");
         rejects(f -> f.put32(stack + 4, 7), "offset " + hex(stack + 4) + ": segment is both writable and executable");
         rejects(f -> f.put32(stack + 4, 5), "offset " + hex(stack + 4) + ": executable stack requested");
         rejects(f -> f.put64(stack + 0x28, 0x1000), "offset " + hex(stack + 8) + ": PT_GNU_STACK with an address or size");
@@ -132,6 +138,9 @@ class ElfReaderTest {
         rejects(f -> f.put64(text + 0x18, 0x401001), "offset " + hex(text + 0x18) + ": segment physical address differs from its virtual address");
         rejects(f -> f.put64(text + 0x10, 0x400000).put64(text + 0x18, 0x400000).put64(text + 8, 0), "offset " + hex(text + 0x10) + ": PT_LOAD segments overlap or are out of order");
         rejects(f -> f.put64(0x18, 0x402000), "offset 0x18: e_entry is not in an executable segment");
+        long stub = h.u64(h.sectionHeader(".ring0.stub") + 0x10);
+        rejects(f -> f.put64(0x18, stub + 1), "offset 0x18: e_entry " + hex(stub + 1) + " is not the first byte of .ring0.stub");
+        rejects(f -> f.put64(0x18, 0x401000), "offset 0x18: e_entry 0x401000 is not the first byte of .ring0.stub");
         int headers = h.programHeader(0);
         rejects(f -> f.put32(headers + 4, 5), "offset " + hex(headers) + ": PT_LOAD loads neither the headers nor a section of the program");
         rejects(f -> f.put64(headers + 32, 0x1001).put64(headers + 40, 0x1001), "offset " + hex(text + 0x10) + ": PT_LOAD segments overlap or are out of order");
@@ -205,7 +214,9 @@ class ElfReaderTest {
     private static void assertConsistent(ElfImage img, byte[] file) {
         assertThat(img.text().length).isPositive().isLessThanOrEqualTo(img.rwOffset());
         assertThat(img.rwOffset() % 4096).isZero();
-        assertThat(img.dataOffset()).isEqualTo((img.rwOffset() + 8 * img.imports().size() + 15) / 16 * 16);
+        assertThat(img.dataOffset()).isEqualTo((img.rwOffset() + 16 + 8 * img.imports().size() + 15) / 16 * 16);
+        assertThat(img.slotOffset(0)).isEqualTo(img.rwOffset() + 16);
+        assertThat(img.limitOffset()).isEqualTo(img.rwOffset());
         assertThat(img.entryOffset()).isBetween(0, img.text().length - 1);
         assertThat(img.textVaddr() % 4096).isZero();
         assertThat(img.imports()).doesNotHaveDuplicates();

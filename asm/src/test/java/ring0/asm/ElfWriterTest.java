@@ -109,10 +109,10 @@ class ElfWriterTest {
         ElfTestFile f = new ElfTestFile(ElfWriter.write(ElfTestPrograms.hello()));
         int m = f.sectionOffset(".ring0.meta");
         byte[] expected = {
-            'R', 'I', 'N', 'G', '0', 0, 0, 0, 1, 0, 0, 0,
+            'R', 'I', 'N', 'G', '0', 0, 0, 0, 2, 0, 0, 0,
             0, 0, 0, 0,             // entry offset 0
             0, 0x10, 0, 0,          // rwOffset 0x1000
-            0x10, 0x10, 0, 0,       // dataOffset 0x1010
+            0x20, 0x10, 0, 0,       // dataOffset 0x1020: limit word, reserved word, one slot, padding
             1, 0,                   // one import
             5, 'w', 'r', 'i', 't', 'e',
         };
@@ -122,7 +122,7 @@ class ElfWriterTest {
 
     @Test
     void programWithoutImportsOrData() throws Exception {
-        Program p = new Program("ret.tal", new byte[] {0x31, (byte) 0xc0, (byte) 0xc3}, 4096, List.of(), 4096,
+        Program p = new Program("ret.tal", new byte[] {0x31, (byte) 0xc0, (byte) 0xc3}, 4096, List.of(), 4096 + 16,
                 new byte[0], List.of(new Program.Symbol("main", Program.Section.TEXT, 0, 3)), 0, List.of());
         assertRoundTrip(p, null);
         Path exe = save("ret", ElfWriter.write(p));
@@ -140,7 +140,7 @@ class ElfWriterTest {
     }
 
     private static Program withLabel(String name) {
-        return new Program("x.tal", new byte[] {(byte) 0xc3}, 4096, List.of(), 4096, new byte[0],
+        return new Program("x.tal", new byte[] {(byte) 0xc3}, 4096, List.of(), 4096 + 16, new byte[0],
                 List.of(new Program.Symbol(name, Program.Section.TEXT, 0, 1)), 0, List.of());
     }
 
@@ -165,6 +165,8 @@ class ElfWriterTest {
         assertThat(r.stdout()).containsPattern("FUNC +LOCAL +DEFAULT +1 main\\b")
                 .containsPattern("OBJECT +LOCAL +DEFAULT +3 msg\\b")
                 .containsPattern("OBJECT +LOCAL +DEFAULT +2 write@slot\\b")
+                .containsPattern("OBJECT +LOCAL +DEFAULT +2 __limit\\b")
+                .containsPattern("OBJECT +LOCAL +DEFAULT +2 __reserved\\b")
                 .containsPattern("FUNC +GLOBAL +DEFAULT +4 _start\\b")
                 .containsPattern("FUNC +LOCAL +DEFAULT +4 thunk.int80.write\\b");
         r = ElfTestProcess.run(dir, Map.of(), List.of("readelf", "-x", ".ring0.types", dir.resolve("typed").toString()));
@@ -179,7 +181,7 @@ class ElfWriterTest {
         assertThat(r.exit()).isZero();
         assertThat(r.stderr()).isEmpty();
         assertThat(r.stdout()).contains("<main>:", "<main.done>:", "<_start>:", "<thunk.syscall.write>:",
-                        "<thunk.int80.write>:", "call   *0xfe5(%rip)        # 402000 <write@slot>", "syscall", "int    $0x80")
+                        "<thunk.int80.write>:", "call   *0xff5(%rip)        # 402010 <write@slot>", "syscall", "int    $0x80")
                 .doesNotContain("(bad)").doesNotContain("unknown");
     }
 
@@ -203,6 +205,15 @@ class ElfWriterTest {
     }
 
     @Test
+    void stubSetsTheControlWords() throws Exception {
+        Path f = save("control", ElfWriter.write(ElfTestPrograms.controlWords()));
+        for (String gate : List.of("syscall", "int80")) {
+            ElfTestProcess.Result r = ElfTestProcess.run(dir, Map.of(LinuxStub.GATE_VARIABLE, gate), List.of(f.toString(), "an argument"));
+            assertThat(r.exit()).as("%s: the number of the failed check", gate).isZero();
+        }
+    }
+
+    @Test
     void gdbCanBreakAtMain() throws Exception {
         assumeTrue(ElfTestProcess.available("gdb"), "gdb not installed");
         Path f = save("hello", ElfWriter.write(ElfTestPrograms.hello()));
@@ -221,7 +232,7 @@ class ElfWriterTest {
                 .containsExactly("thunk.syscall.write", "thunk.int80.write");
         assertThat(stub.symbols().getFirst()).isEqualTo(new LinuxStub.Symbol("_start", 0, stub.symbols().getFirst().size()));
         Program all = new Program("all", new byte[] {(byte) 0xc3}, 4096, List.of(Service.values()),
-                4096 + 8 * Service.values().length, new byte[0], List.of(), 0, List.of());
+                Program.dataOffsetFor(4096, Service.values().length), new byte[0], List.of(), 0, List.of());
         LinuxStub.Code full = LinuxStub.build(all, ElfWriter.IMAGE_ADDRESS, 0x403000);
         assertThat(full.symbols()).filteredOn(s -> s.name().startsWith("thunk.")).hasSize(2 * Service.values().length);
         int total = 0;

@@ -7,10 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import ring0.abi.Service;
 import ring0.isa.Decoded;
 import ring0.isa.Decoder;
+import ring0.verify.TypesSection;
 
 /** The shipped examples assemble, with the expected imports, entry and data. */
 class ExamplesTest {
@@ -33,9 +36,27 @@ class ExamplesTest {
     }
 
     @Test
+    void everyExampleIsTypedWithEveryLabelInItsTypesSection() throws Exception {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(Path.of("..", "examples"))) {
+            files = list.filter(f -> f.toString().endsWith(".tal")).sorted().toList();
+        }
+        assertThat(files).hasSizeGreaterThanOrEqualTo(2);
+        for (Path f : files) {
+            Program p = assemble(f.getFileName().toString());
+            assertThat(p.typed()).as(f.toString()).isTrue();
+            TypesSection ts = TypesSection.read(p.types());
+            assertThat(ts.labels()).extracting(TypesSection.LabelDecl::name).as(f.toString())
+                    .containsExactlyElementsOf(p.symbols().stream()
+                            .filter(s -> s.section() == Program.Section.TEXT && !s.name().equals("__stop"))
+                            .map(Program.Symbol::name).toList());
+        }
+    }
+
+    @Test
     void hello() throws Exception {
         Program p = assemble("hello.tal");
-        assertThat(p.imports()).containsExactly(Service.WRITE);
+        assertThat(p.imports()).containsExactly(Service.STOP, Service.WRITE);
         assertThat(p.entryOffset()).isEqualTo(Asm.symbol(p, "main").imageOffset());
         Program.Symbol msg = Asm.symbol(p, "msg");
         int at = msg.imageOffset() - p.dataOffset();
@@ -48,7 +69,7 @@ class ExamplesTest {
     @Test
     void cat() throws Exception {
         Program p = assemble("cat.tal");
-        assertThat(p.imports()).containsExactly(Service.READ, Service.WRITE, Service.OPEN, Service.CLOSE);
+        assertThat(p.imports()).containsExactly(Service.STOP, Service.READ, Service.WRITE, Service.OPEN, Service.CLOSE);
         assertThat(p.symbols()).extracting(Program.Symbol::name)
                 .contains("main", "copy", "complain", "copy.shift", "buf");
         Program.Symbol buf = Asm.symbol(p, "buf");

@@ -56,8 +56,7 @@ class ExpressionTest {
 
     @Test
     void constantsMayBeDefinedAfterUseAndInTermsOfEachOther() {
-        Program p = Asm.ok("main: mov eax, B\nA equ 2\nB equ A * A + C\nC equ 1\n");
-        assertThat(Asm.hex(p.text())).isEqualTo("b8 05 00 00 00");
+        assertThat(Asm.hex(Asm.text("mov eax, B\nA equ 2\nB equ A * A + C\nC equ 1"))).isEqualTo("b8 05 00 00 00");
     }
 
     @Test

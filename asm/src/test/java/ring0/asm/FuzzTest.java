@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Whatever the input, the assembler returns a well-formed {@link Program} or
- * throws {@link AsmException} with positioned diagnostics: never anything else.
+ * throws {@link AsmException} with positioned diagnostics: never anything else,
+ * whether it assembles the input as typed (then with a types section the
+ * checker's reader accepts) or as untyped.
  * Scale with {@code -Dring0.fuzz.count=N}; the seed is fixed unless
  * {@code -Dring0.fuzz.seed} is given.
  */
@@ -68,9 +70,12 @@ class FuzzTest {
         "\"\\x4", "write", "ptr", "%%", "}}", "{{", "movsxd ", "imul ", "push ", "call ", "ret", "nop",
     };
 
+    /** Typed examples used as seeds. */
+    private static final List<String> EXAMPLES = List.of("hello.tal", "cat.tal", "list.tal", "closure.tal");
+
     private static List<String> seeds() throws IOException {
         List<String> seeds = new ArrayList<>(List.of(CORPUS));
-        for (String f : List.of("hello.tal", "cat.tal")) {
+        for (String f : EXAMPLES) {
             Path p = Path.of("..", "examples", f);
             if (Files.exists(p)) seeds.add(Files.readString(p));
         }
@@ -103,11 +108,16 @@ class FuzzTest {
         return s.toString();
     }
 
-    /** Checks one input; returns true if it assembled. */
+    /** Checks one input, typed and untyped; returns true if it assembled as untyped. */
     private static boolean check(String src) {
+        check(src, false);
+        return check(src, true);
+    }
+
+    private static boolean check(String src, boolean untyped) {
         Program p;
         try {
-            p = Assembler.assemble(src, "fuzz.tal");
+            p = Assembler.assemble(src, "fuzz.tal", untyped);
         } catch (AsmException e) {
             int lines = src.split("\n", -1).length;
             assertThat(e.diagnostics()).isNotEmpty();
@@ -119,7 +129,7 @@ class FuzzTest {
             }
             return false;
         } catch (Throwable t) {
-            throw new AssertionError("crash on input:\n" + src, t);
+            throw new AssertionError("crash on input (" + (untyped ? "untyped" : "typed") + "):\n" + src, t);
         }
         assertWellFormed(p, src);
         return true;
@@ -129,8 +139,18 @@ class FuzzTest {
         int text = p.text().length;
         boolean ok = p.rwOffset() % 4096 == 0 && p.rwOffset() >= Math.max(4096, text)
                 && p.rwOffset() < text + 4096 + (text == 0 ? 1 : 0)
-                && p.dataOffset() == (p.rwOffset() + 8 * p.imports().size() + 15) / 16 * 16
-                && p.entryOffset() >= 0 && p.entryOffset() <= text;
+                && p.dataOffset() == (p.rwOffset() + 16 + 8 * p.imports().size() + 15) / 16 * 16
+                && p.entryOffset() >= 8 && p.entryOffset() <= text
+                && p.imports().getFirst() == ring0.abi.Service.STOP;
+        if (p.typed()) {
+            try {
+                ring0.verify.TypesSection ts = ring0.verify.TypesSection.read(p.types());
+                ok &= ts.labels().size() == p.symbols().stream()
+                        .filter(s -> s.section() == Program.Section.TEXT && !s.name().equals("__stop")).count();
+            } catch (ring0.verify.TypesSectionException e) {
+                fail("types section rejected: " + e.getMessage() + "\n" + src);
+            }
+        }
         for (Program.Symbol s : p.symbols()) {
             int lo = s.section() == Program.Section.TEXT ? 0 : p.dataOffset();
             int hi = s.section() == Program.Section.TEXT ? text : p.dataOffset() + p.data().length;
@@ -162,6 +182,8 @@ class FuzzTest {
 
     @Test
     void unmutatedSeedsAssemble() throws IOException {
-        for (String s : seeds()) assertWellFormed(Asm.ok(s), s);
+        List<String> seeds = seeds();
+        for (String s : seeds) assertWellFormed(Asm.ok(s), s);
+        for (String s : seeds.subList(1, seeds.size())) assertWellFormed(Asm.typed(s), s);
     }
 }

@@ -150,8 +150,7 @@ class InstructionSelectionTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("constants")
     void constantsWorkInImmediatesAndDisplacements(String line, Insn expected) {
-        String src = "N equ 4\nM equ N * 2\nmain:\n" + line + "\n";
-        assertThat(Asm.hex(Asm.ok(src).text())).isEqualTo(Asm.hex(Asm.code(expected)));
+        assertThat(Asm.hex(Asm.text("N equ 4\nM equ N * 2\n" + line))).isEqualTo(Asm.hex(Asm.code(expected)));
     }
 
     static List<Arguments> constants() {

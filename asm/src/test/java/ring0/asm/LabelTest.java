@@ -17,16 +17,21 @@ class LabelTest {
                 .loop: jmp .loop
                     jmp main.loop
                 """);
-        assertThat(Asm.symbol(p, "main.loop").imageOffset()).isZero();
-        assertThat(Asm.symbol(p, "f.loop").imageOffset()).isEqualTo(2);
-        assertThat(Asm.hex(p.text())).isEqualTo(Asm.hex(Asm.code(
-                new Insn.Jmp(-2, true), new Insn.Jmp(-2, true), new Insn.Jmp(-6, true))));
+        // every label starts with a 9-byte poll here; a jump to a label lands on its poll
+        assertThat(Asm.symbol(p, "main.loop").imageOffset()).isEqualTo(Asm.STOP_BLOCK + 9);
+        assertThat(Asm.symbol(p, "f").imageOffset()).isEqualTo(Asm.STOP_BLOCK + 9 + 9 + 2);
+        assertThat(Asm.symbol(p, "f.loop").imageOffset()).isEqualTo(Asm.STOP_BLOCK + 9 + 9 + 2 + 9);
+        assertThat(Asm.hex(p.text())).isEqualTo(String.join(" ", Asm.hex(Asm.stopBlock(p)),
+                Asm.hex(Asm.poll(p, "main")), Asm.hex(Asm.poll(p, "main.loop")), Asm.hex(Asm.code(new Insn.Jmp(-11, true))),
+                Asm.hex(Asm.poll(p, "f")), Asm.hex(Asm.poll(p, "f.loop")),
+                Asm.hex(Asm.code(new Insn.Jmp(-11, true), new Insn.Jmp(-(9 + 2 + 9 + 9 + 2 + 2), true)))));
     }
 
     @Test
     void localReferencesMayPointForward() {
         Program p = Asm.ok("main: jmp .end\n nop\n.end: ret\n");
-        assertThat(Asm.hex(p.text())).isEqualTo(Asm.hex(Asm.code(new Insn.Jmp(1, true), new Insn.Nop(), new Insn.Ret())));
+        assertThat(Asm.hex(Asm.body(p))).isEqualTo(Asm.hex(Asm.code(new Insn.Jmp(1, true), new Insn.Nop())) + " "
+                + Asm.hex(Asm.poll(p, "main.end")) + " c3");
     }
 
     @Test
@@ -39,7 +44,7 @@ class LabelTest {
                 section .text
                 .loop: jmp .loop
                 """);
-        assertThat(Asm.symbol(p, "main.loop").imageOffset()).isZero();
+        assertThat(Asm.symbol(p, "main.loop").imageOffset()).isEqualTo(Asm.STOP_BLOCK + Asm.poll(p, "main").length);
         assertThat(Asm.symbol(p, "buf.inner").imageOffset()).isEqualTo(p.dataOffset() + 1);
     }
 

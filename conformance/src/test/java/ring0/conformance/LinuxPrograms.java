@@ -6,6 +6,8 @@ import java.util.List;
  * Small ring0 programs (assembly source text) that exercise the kernel
  * services through the Linux entry stub. They print one value per line in
  * signed decimal, which the tests compare with what Java sees of the process.
+ * They are untyped (they test the services, including calls no typed program
+ * may make), but like every program they get the stop block and the polls.
  */
 final class LinuxPrograms {
     private LinuxPrograms() {}
@@ -58,7 +60,7 @@ final class LinuxPrograms {
     private static final String PRINT_DATA = "numbuf: zbytes 32\n";
 
     private static String program(String imports, String main, String data) {
-        return "import " + imports + "\n\nsection .text\n\n" + main + "\n" + PRINT + "\nsection .data\n\n" + PRINT_DATA + data;
+        return "untyped\nimport " + imports + "\n\nsection .text\n\n" + main + "\n" + PRINT + "\nsection .data\n\n" + PRINT_DATA + data;
     }
 
     /** Prints getpid() and getppid(). */
@@ -100,33 +102,29 @@ final class LinuxPrograms {
             """, "");
 
     /**
-     * alloc: prints the address of 100000 fresh bytes, the sum of their bytes,
-     * a value written and read back at the last byte, then alloc(0),
-     * alloc(2^47 + 1) and alloc(2^40).
+     * alloc: for a block from a chunk (100000 bytes) and one mapped on its own
+     * (1000000 bytes), prints its address, the sum of its fresh bytes, and a
+     * value written and read back at its last byte; then the results of
+     * alloc(0), alloc(2^40 + 1), alloc(-1), alloc(2^47 + 1) and alloc(2^40).
      */
     static final String ALLOC = program("write, alloc", """
             main:
                     push r12
-                    mov edi, 100000
+                    push r13
+                    push r14
+                    mov r13d, 100000
+                    call block
+                    mov r13d, 1000000
+                    call block
+                    xor edi, edi
                     call [rel alloc]
-                    mov r12, rax
                     mov rdi, rax
                     call print
-                    xor edx, edx
-                    xor ecx, ecx
-            .sum:
-                    movzx eax, byte [r12 + rcx]
-                    add rdx, rax
-                    inc rcx
-                    cmp rcx, 100000
-                    jb .sum
-                    mov rdi, rdx
+                    mov rdi, 0x10000000001
+                    call [rel alloc]
+                    mov rdi, rax
                     call print
-                    mov byte [r12 + 99999], 77
-                    mov byte [r12], 1
-                    movzx edi, byte [r12 + 99999]
-                    call print
-                    xor edi, edi
+                    mov rdi, -1
                     call [rel alloc]
                     mov rdi, rax
                     call print
@@ -139,9 +137,239 @@ final class LinuxPrograms {
                     mov rdi, rax
                     call print
                     xor eax, eax
+                    pop r14
+                    pop r13
                     pop r12
                     ret
+            ; block: alloc(r13), prints its address, the sum of its bytes, and 77 written at the end and read back
+            block:
+                    sub rsp, 8
+                    mov rdi, r13
+                    call [rel alloc]
+                    mov r12, rax
+                    mov rdi, rax
+                    call print
+                    xor edx, edx
+                    xor ecx, ecx
+            .sum:
+                    movzx eax, byte [r12 + rcx]
+                    add rdx, rax
+                    inc rcx
+                    cmp rcx, r13
+                    jb .sum
+                    mov rdi, rdx
+                    call print
+                    mov byte [r12 + r13 - 1], 77
+                    mov byte [r12], 1
+                    movzx edi, byte [r12 + r13 - 1]
+                    call print
+                    add rsp, 8
+                    ret
             """, "");
+
+    /**
+     * Many small allocs: 400000 blocks of 24 bytes (9.6 MB, more than two
+     * chunks), each checked to be zero and 8-aligned and then filled. Prints
+     * the number of blocks that were not zero or not aligned (0), then the
+     * number of distinct 1 MiB regions the blocks came from, rounded: at
+     * least 9.
+     */
+    static final String HEAP = program("write, alloc", """
+            main:
+                    push rbx
+                    push r12
+                    push r13
+                    push r14
+                    sub rsp, 8
+                    xor ebx, ebx                    ; blocks done
+                    xor r12d, r12d                  ; bad blocks
+                    xor r13d, r13d                  ; region changes
+                    mov r14, -1                     ; last region
+            .next:
+                    mov edi, 24
+                    call [rel alloc]
+                    test rax, rax
+                    jz .bad
+                    test al, 7
+                    jnz .bad
+                    mov rcx, [rax]
+                    or rcx, [rax + 8]
+                    or rcx, [rax + 16]
+                    jnz .bad
+                    mov [rax], rax
+                    mov [rax + 8], rax
+                    mov [rax + 16], rax
+                    shr rax, 20
+                    cmp rax, r14
+                    je .counted
+                    mov r14, rax
+                    inc r13
+                    jmp .counted
+            .bad:
+                    inc r12
+            .counted:
+                    inc rbx
+                    cmp rbx, 400000
+                    jb .next
+                    mov rdi, r12
+                    call print
+                    mov rdi, r13
+                    call print
+                    xor eax, eax
+                    add rsp, 8
+                    pop r14
+                    pop r13
+                    pop r12
+                    pop rbx
+                    ret
+            """, "");
+
+    /**
+     * newbytes and newwords: for each of newbytes(10), newbytes(0),
+     * newbytes(1000000), newwords(3), newwords(0), newwords(200000) prints
+     * whether the result is non-null (1/0), its length word, and the sum of
+     * its elements; then writes the last element and reads it back (prints
+     * it, or 0 for an empty array). Then the raw results of newbytes and
+     * newwords for 2^40 + 1 and -1 (all 0), and for 2^40 (null or not).
+     */
+    static final String ARRAYS = program("write, newbytes, newwords", """
+            main:
+                    push rbx
+                    push r12
+                    push r13
+                    mov r13d, 10
+                    call bytes
+                    xor r13d, r13d
+                    call bytes
+                    mov r13d, 1000000
+                    call bytes
+                    mov r13d, 3
+                    call words
+                    xor r13d, r13d
+                    call words
+                    mov r13d, 200000
+                    call words
+                    mov rdi, 0x10000000001
+                    call [rel newbytes]
+                    mov rdi, rax
+                    call print
+                    mov rdi, -1
+                    call [rel newbytes]
+                    mov rdi, rax
+                    call print
+                    mov rdi, 0x10000000001
+                    call [rel newwords]
+                    mov rdi, rax
+                    call print
+                    mov rdi, -1
+                    call [rel newwords]
+                    mov rdi, rax
+                    call print
+                    mov rdi, 0x10000000000
+                    call [rel newbytes]
+                    test rax, rax
+                    setnz dil
+                    movzx edi, dil
+                    call print
+                    mov rdi, 0x10000000000
+                    call [rel newwords]
+                    test rax, rax
+                    setnz dil
+                    movzx edi, dil
+                    call print
+                    xor eax, eax
+                    pop r13
+                    pop r12
+                    pop rbx
+                    ret
+            ; bytes: newbytes(r13), then prints non-null, length, sum, last byte written and read back
+            bytes:
+                    sub rsp, 8
+                    mov rdi, r13
+                    call [rel newbytes]
+                    mov r12, rax
+                    call header
+                    xor edx, edx
+                    xor ecx, ecx
+            .sum:
+                    cmp rcx, r13
+                    jae .summed
+                    movzx eax, byte [r12 + rcx + 8]
+                    add rdx, rax
+                    inc rcx
+                    jmp .sum
+            .summed:
+                    mov rdi, rdx
+                    call print
+                    xor edi, edi
+                    test r13, r13
+                    jz .empty
+                    mov byte [r12 + r13 + 7], 99
+                    movzx edi, byte [r12 + r13 + 7]
+            .empty:
+                    call print
+                    add rsp, 8
+                    ret
+            ; words: newwords(r13), then the same for words (the last word gets -5)
+            words:
+                    sub rsp, 8
+                    mov rdi, r13
+                    call [rel newwords]
+                    mov r12, rax
+                    call header
+                    xor edx, edx
+                    xor ecx, ecx
+            .sum:
+                    cmp rcx, r13
+                    jae .summed
+                    add rdx, [r12 + rcx*8 + 8]
+                    inc rcx
+                    jmp .sum
+            .summed:
+                    mov rdi, rdx
+                    call print
+                    xor edi, edi
+                    test r13, r13
+                    jz .empty
+                    mov qword [r12 + r13*8], -5
+                    mov rdi, [r12 + r13*8]
+            .empty:
+                    call print
+                    add rsp, 8
+                    ret
+            ; header: prints whether r12 is non-null, and its length word
+            header:
+                    sub rsp, 8
+                    xor edi, edi
+                    test r12, r12
+                    setnz dil
+                    call print
+                    mov rdi, [r12]
+                    call print
+                    add rsp, 8
+                    ret
+            """, "");
+
+    /** Writes "before" on stdout, calls the stop service directly, then would write "after". */
+    static final String STOP = program("write, stop", """
+            main:
+                    sub rsp, 8
+                    mov edi, 1
+                    lea rsi, [rel before]
+                    mov edx, 7
+                    call [rel write]
+                    call [rel stop]
+                    mov edi, 1
+                    lea rsi, [rel after]
+                    mov edx, 6
+                    call [rel write]
+                    xor eax, eax
+                    add rsp, 8
+                    ret
+            """, """
+            before: bytes "before", 10
+            after:  bytes "after", 10
+            """);
 
     /**
      * Files, with arguments: 1 a file holding "0123456789", 2 a missing file,
@@ -365,7 +593,7 @@ final class LinuxPrograms {
                     ret
             """, "newline: bytes 10\n");
 
-    /** Recurses {@code depth} times with 64-byte frames, then prints 1. */
+    /** Recurses {@code depth} times with 64-byte frames, then prints 1. Each call of {@code down} polls. */
     static String recursion(long depth) {
         return program("write", """
                 main:
@@ -406,6 +634,11 @@ final class LinuxPrograms {
             "call [rel clock]",
             "mov edi, 4096\n        call [rel alloc]",
             "xor edi, edi\n        call [rel alloc]",
+            "mov edi, 1000000\n        call [rel alloc]",
+            "mov rdi, -1\n        call [rel alloc]",
+            "mov edi, 100\n        call [rel newbytes]",
+            "mov edi, 100000\n        call [rel newwords]",
+            "mov rdi, -1\n        call [rel newwords]",
             "mov edi, 1\n        lea rsi, [rel four]\n        xor edx, edx\n        call [rel write]",
             "mov edi, 1\n        lea rsi, [rel four]\n        mov edx, 9\n        call [rel write]",
             "xor edi, edi\n        lea rsi, [rel four]\n        mov edx, 4\n        call [rel read]",
@@ -455,7 +688,8 @@ final class LinuxPrograms {
                         pop rbx
                         ret
                 """);
-        return program("write, read, open, close, lseek, fstat, getpid, getppid, alloc, clock", main.toString(), """
+        return program("write, read, open, close, lseek, fstat, getpid, getppid, alloc, clock, newbytes, newwords",
+                main.toString(), """
                 four:      zbytes 4
                 statbuf:   zbytes 144
                 longpath:  zbytes 5000

@@ -33,7 +33,7 @@ class LinuxRunTest {
     private static final long FIVE_GIB = 5L << 30;
 
     @TempDir static Path dir;
-    private static Path hello, cat, ids, clock, alloc, files, args, registers, deep, tooDeep;
+    private static Path hello, cat, ids, clock, alloc, heap, arrays, stop, files, args, registers, deep, tooDeep;
     private static byte[] big;
 
     @BeforeAll
@@ -44,11 +44,14 @@ class LinuxRunTest {
         ids = LinuxProcess.build(dir, "ids", LinuxPrograms.IDS);
         clock = LinuxProcess.build(dir, "clock", LinuxPrograms.CLOCK);
         alloc = LinuxProcess.build(dir, "alloc", LinuxPrograms.ALLOC);
+        heap = LinuxProcess.build(dir, "heap", LinuxPrograms.HEAP);
+        arrays = LinuxProcess.build(dir, "arrays", LinuxPrograms.ARRAYS);
+        stop = LinuxProcess.build(dir, "stop", LinuxPrograms.STOP);
         files = LinuxProcess.build(dir, "files", LinuxPrograms.FILES);
         args = LinuxProcess.build(dir, "args", LinuxPrograms.ARGS);
         registers = LinuxProcess.build(dir, "registers", LinuxPrograms.registers());
         deep = LinuxProcess.build(dir, "deep", LinuxPrograms.recursion(100_000));        // 6.4 MB of frames
-        tooDeep = LinuxProcess.build(dir, "toodeep", LinuxPrograms.recursion(200_000));  // 12.8 MB: overflows 8 MiB
+        tooDeep = LinuxProcess.build(dir, "toodeep", LinuxPrograms.recursion(200_000));  // 12.8 MB: more than 8 MiB
         big = new byte[5 << 20];
         new Random(5).nextBytes(big);
         Files.write(dir.resolve("big.bin"), big);
@@ -170,12 +173,14 @@ class LinuxRunTest {
 
     @ParameterizedTest(name = "gate {0}")
     @FieldSource("GATES")
-    void stackHolds8MiBAndOverflowFaults(String gate) throws Exception {
+    void stackHolds8MiBAndAPollStopsTheProgramAtTheLimit(String gate) throws Exception {
         LinuxProcess.Result ok = run(gate, null, deep);
         assertThat(ok.out()).isEqualTo("1\n");
         assertThat(ok.exit()).isZero();
         LinuxProcess.Result overflow = run(gate, null, tooDeep);
-        assertThat(overflow.exit()).as("killed by SIGSEGV on the guard page").isEqualTo(128 + 11);
+        assertThat(overflow.exit()).as("stopped by a poll, not killed by SIGSEGV on the guard page")
+                .isEqualTo(LinuxStub.EXIT_STOPPED);
+        assertThat(overflow.stderr()).isEqualTo(LinuxStub.STOPPED_MESSAGE);
         assertThat(overflow.stdout()).isEmpty();
     }
 
@@ -212,24 +217,72 @@ class LinuxRunTest {
 
     @ParameterizedTest(name = "gate {0}")
     @FieldSource("GATES")
-    void allocGivesZeroedWritableMemory(String gate) throws Exception {
+    void allocGivesZeroedWritableMemoryOrNull(String gate) throws Exception {
         LinuxProcess.Result r = run(gate, null, alloc);
         assertThat(r.exit()).isZero();
+        assertThat(r.stderr()).isEmpty();
         List<String> lines = r.lines();
-        long address = number(lines, 1);
-        assertThat(address).isPositive();
-        assertThat(address % 4096).isZero();
-        assertThat(number(lines, 2)).as("sum of the fresh bytes").isZero();
-        assertThat(number(lines, 3)).as("written and read back").isEqualTo(77);
-        assertThat(number(lines, 4)).as("alloc(0)").isEqualTo(-22);
-        assertThat(number(lines, 5)).as("alloc(2^47 + 1)").isEqualTo(-22);
-        if ("int80".equals(gate)) {
-            assertThat(address).as("int80 memory is below 4 GiB").isLessThan(1L << 32);
-            assertThat(number(lines, 6)).as("alloc(2^40) cannot be below 4 GiB").isEqualTo(-12);
-        } else {
-            assertThat(number(lines, 6)).as("alloc(2^40): a mapping or -ENOMEM").satisfiesAnyOf(
-                    v -> assertThat(v).isPositive(), v -> assertThat(v).isEqualTo(-12));
+        assertThat(lines).hasSize(11);
+        for (int block : new int[] {0, 3}) {
+            long address = number(lines, block + 1);
+            assertThat(address).as("block %d", block).isPositive();
+            assertThat(address % 8).isZero();
+            assertThat(number(lines, block + 2)).as("sum of the fresh bytes").isZero();
+            assertThat(number(lines, block + 3)).as("written and read back").isEqualTo(77);
+            if ("int80".equals(gate)) assertThat(address).as("int80 memory is below 4 GiB").isLessThan(1L << 32);
         }
+        assertThat(number(lines, 7)).as("alloc(0) gives a block").isPositive();
+        assertThat(number(lines, 8)).as("alloc(2^40 + 1)").isZero();
+        assertThat(number(lines, 9)).as("alloc(-1)").isZero();
+        assertThat(number(lines, 10)).as("alloc(2^47 + 1)").isZero();
+        if ("int80".equals(gate)) {
+            assertThat(number(lines, 11)).as("alloc(2^40) cannot be below 4 GiB").isZero();
+        } else {
+            assertThat(number(lines, 11)).as("alloc(2^40): a mapping or null").isNotNegative();
+        }
+    }
+
+    @ParameterizedTest(name = "gate {0}")
+    @FieldSource("GATES")
+    void smallAllocationsComeFromChunks(String gate) throws Exception {
+        LinuxProcess.Result r = run(gate, null, heap);
+        assertThat(r.exit()).isZero();
+        assertThat(number(r.lines(), 1)).as("blocks that were null, unaligned or not zero").isZero();
+        assertThat(number(r.lines(), 2)).as("changes of 1 MiB region over 9.6 MB of blocks").isBetween(9L, 40L);
+    }
+
+    @ParameterizedTest(name = "gate {0}")
+    @FieldSource("GATES")
+    void newbytesAndNewwordsGiveZeroedArraysOrNull(String gate) throws Exception {
+        LinuxProcess.Result r = run(gate, null, arrays);
+        assertThat(r.exit()).isZero();
+        assertThat(r.stderr()).isEmpty();
+        List<String> lines = r.lines();
+        assertThat(lines).hasSize(6 * 4 + 6);
+        long[][] expected = {  // non-null, length word, sum, last element written and read back
+            {1, 10, 0, 99}, {1, 0, 0, 0}, {1, 1_000_000, 0, 99},
+            {1, 3, 0, -5}, {1, 0, 0, 0}, {1, 200_000, 0, -5},
+        };
+        for (int a = 0; a < expected.length; a++) {
+            for (int k = 0; k < 4; k++) {
+                assertThat(number(lines, 4 * a + k + 1)).as("array %d, value %d", a, k).isEqualTo(expected[a][k]);
+            }
+        }
+        assertThat(lines.subList(24, 28)).as("newbytes and newwords of 2^40 + 1 and -1").containsOnly("0");
+        if ("int80".equals(gate)) {
+            assertThat(lines.subList(28, 30)).as("2^40 elements cannot be below 4 GiB").containsOnly("0");
+        } else {
+            assertThat(lines.subList(28, 30)).as("2^40 elements: a mapping or null").allMatch(l -> l.equals("0") || l.equals("1"));
+        }
+    }
+
+    @ParameterizedTest(name = "gate {0}")
+    @FieldSource("GATES")
+    void stopEndsTheProgram(String gate) throws Exception {
+        LinuxProcess.Result r = run(gate, null, stop);
+        assertThat(r.out()).isEqualTo("before\n");
+        assertThat(r.stderr()).isEqualTo(LinuxStub.STOPPED_MESSAGE).isEqualTo("ring0: stopped: stack limit reached\n");
+        assertThat(r.exit()).isEqualTo(LinuxStub.EXIT_STOPPED).isEqualTo(134);
     }
 
     private LinuxProcess.Result runFiles(String gate) throws Exception {

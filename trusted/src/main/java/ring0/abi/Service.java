@@ -8,8 +8,11 @@ import java.util.Locale;
  * by calling through an import slot ({@code call [rel name]}).
  *
  * <p>Calling convention (the same on every gate): arguments in {@code rdi, rsi,
- * rdx, rcx} in that order, result in {@code rax}; negative results in
- * {@code [-4095, -1]} are {@code -errno}. A call may clobber {@code rax, rcx,
+ * rdx, rcx} in that order, result in {@code rax}. Services that return an int
+ * report errors as {@code -errno} (a result in {@code [-4095, -1]}); services
+ * that return a pointer ({@link #ALLOC}, {@link #NEWBYTES}, {@link #NEWWORDS})
+ * return 0 (null) instead, since the checker types their result as a nullable
+ * pointer and a negative value would be a forged one. A call may clobber {@code rax, rcx,
  * rdx, rsi, rdi, r8-r11} and the flags; {@code rbx, rbp, r12-r15} and
  * {@code rsp} are preserved. {@code rsp} must be 16-byte aligned at the call
  * instruction.
@@ -36,10 +39,30 @@ public enum Service {
     GETPID(0),
     /** {@code getppid()}. */
     GETPPID(0),
-    /** {@code alloc(size)}: fresh zero-filled memory of at least size bytes, or -ENOMEM/-EINVAL. */
+    /**
+     * {@code alloc(size)}: fresh zero-filled memory of at least size bytes,
+     * 8-byte aligned; 0 (null) if size is above 2^40 (unsigned, so negative
+     * sizes too) or the memory cannot be had.
+     */
     ALLOC(1),
     /** {@code clock()}: monotonic time in nanoseconds. */
-    CLOCK(0);
+    CLOCK(0),
+    /**
+     * {@code newbytes(n)}: a fresh byte array of n zero bytes (its length word
+     * set to n); 0 (null) if n is above 2^40 (unsigned) or the memory cannot be had.
+     */
+    NEWBYTES(1),
+    /**
+     * {@code newwords(n)}: a fresh word array of n zero words (its length word
+     * set to n); 0 (null) if n is above 2^40 (unsigned) or the memory cannot be had.
+     */
+    NEWWORDS(1),
+    /**
+     * {@code stop()}: ends the process because it was told to stop or ran out
+     * of stack. Called only by the stop block at image offset 0 (the target of
+     * every failed poll), never by a program's own instructions; does not return.
+     */
+    STOP(0);
 
     /** Number of arguments (in rdi, rsi, rdx, rcx). */
     public final int arity;

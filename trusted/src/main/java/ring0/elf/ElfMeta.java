@@ -8,7 +8,7 @@ import ring0.abi.Service;
 
 /**
  * The parsed {@code .ring0.meta} section (layout in {@code docs/abi.md}):
- * magic {@code RING0\0\0\0}, u16 version 1, u16 flags 0, u32 entry offset,
+ * magic {@code RING0\0\0\0}, u16 version {@value #VERSION}, u16 flags 0, u32 entry offset,
  * u32 rwOffset, u32 dataOffset, u16 import count, then each import name as a
  * u8 length and that many ASCII bytes, and nothing after.
  *
@@ -16,6 +16,8 @@ import ring0.abi.Service;
  */
 record ElfMeta(long fileOffset, long entry, long rwOffset, long dataOffset, List<Service> imports) {
     static final int HEADER_SIZE = 26;
+    /** The one supported version: 2, the layout with the limit and reserved words before the slots. */
+    static final int VERSION = 2;
     private static final byte[] MAGIC = {'R', 'I', 'N', 'G', '0', 0, 0, 0};
 
     static ElfMeta parse(ElfBytes f, long off, long size) throws MalformedElfException {
@@ -23,7 +25,7 @@ record ElfMeta(long fileOffset, long entry, long rwOffset, long dataOffset, List
         for (int i = 0; i < MAGIC.length; i++) {
             if (f.u8(off + i) != MAGIC[i]) throw new MalformedElfException(off, ".ring0.meta has bad magic");
         }
-        if (f.u16(off + 8) != 1) throw new MalformedElfException(off + 8, ".ring0.meta version " + f.u16(off + 8) + " is not supported");
+        if (f.u16(off + 8) != VERSION) throw new MalformedElfException(off + 8, ".ring0.meta version " + f.u16(off + 8) + " is not supported");
         if (f.u16(off + 10) != 0) throw new MalformedElfException(off + 10, ".ring0.meta flags must be zero");
         long entry = f.u32(off + 12), rw = f.u32(off + 16), data = f.u32(off + 20);
         int count = f.u16(off + 24);

@@ -99,7 +99,8 @@ public final class ElfReader {
         ElfMeta m = ElfMeta.parse(f, meta.offset, meta.size);
         checkLayout(m, text, slots, data);
         checkLoads(segments, m, text, slots, data, stub);
-        checkEntry(segments, entry);
+        if (stub != null) checkEntry(segments, entry, stub.addr, "the first byte of .ring0.stub");
+        else checkEntry(segments, entry, text.addr + m.entry(), "the entry label (there is no stub)");
 
         List<ElfImage.Symbol> symbols = symbols(sections, byName.get(".symtab"), text, data);
         return new ElfImage(text.addr, f.slice(text.offset, text.size, ".text"), (int) m.rwOffset(), m.imports(),
@@ -254,14 +255,15 @@ public final class ElfReader {
         if (m.rwOffset() % PAGE != 0 || m.rwOffset() < text.size) {
             throw new MalformedElfException(m.fileOffset() + 16, "rwOffset 0x" + Long.toHexString(m.rwOffset()) + " is not a page boundary after .text");
         }
-        long slotBytes = 8L * m.imports().size();
-        if (slots.addr != text.addr + m.rwOffset()) throw new MalformedElfException(slots.hdr + 16, "import slots are not at text + rwOffset");
-        if (slots.size != slotBytes) {
-            throw new MalformedElfException(slots.hdr + 32, "import slot section holds " + slots.size + " bytes, meta declares " + m.imports().size() + " imports");
+        long rwBytes = ElfImage.CONTROL_WORDS_SIZE + 8L * m.imports().size();
+        if (slots.addr != text.addr + m.rwOffset()) throw new MalformedElfException(slots.hdr + 16, ".ring0.imports is not at text + rwOffset");
+        if (slots.size != rwBytes) {
+            throw new MalformedElfException(slots.hdr + 32, ".ring0.imports holds " + slots.size + " bytes, but the control words and "
+                    + m.imports().size() + " import slots take " + rwBytes);
         }
-        if (!f.allZero(slots.offset, slots.size)) throw new MalformedElfException(slots.offset, "import slots are not zero");
+        if (!f.allZero(slots.offset, slots.size)) throw new MalformedElfException(slots.offset, "the control words and import slots are not zero");
         long gap = slots.offset + slots.size;
-        long dataOffset = (m.rwOffset() + slotBytes + 15) / 16 * 16;
+        long dataOffset = ElfImage.dataOffsetFor(m.rwOffset(), m.imports().size());
         if (m.dataOffset() != dataOffset) throw new MalformedElfException(m.fileOffset() + 20, "dataOffset is not the 16-aligned end of the import slots");
         if (data.addr != text.addr + dataOffset) throw new MalformedElfException(data.hdr + 16, ".data is not at text + dataOffset");
         if (dataOffset + data.size > Integer.MAX_VALUE) throw new MalformedElfException(data.hdr + 32, "image larger than 2 GiB");
@@ -271,7 +273,7 @@ public final class ElfReader {
 
     /**
      * Requires each loaded section to have its own PT_LOAD that maps exactly
-     * it (the slots and .data together, as the RW region of the image), and
+     * it (.ring0.imports and .data together, as the RW region of the image), and
      * every other PT_LOAD to be the read-only headers page.
      */
     private static void checkLoads(List<Segment> segments, ElfMeta m, Section text, Section slots, Section data, Section stub)
@@ -280,7 +282,7 @@ public final class ElfReader {
         known.add(checkSegment(segments, text.addr, text.size, text.offset, PF_R | PF_X, text.hdr, ".text"));
         long rwStart = text.addr + m.rwOffset();
         long rwSize = m.dataOffset() + data.size - m.rwOffset();
-        known.add(checkSegment(segments, rwStart, rwSize, slots.offset, PF_R | PF_W, slots.hdr, "import slots and .data"));
+        known.add(checkSegment(segments, rwStart, rwSize, slots.offset, PF_R | PF_W, slots.hdr, "the read-write region"));
         if (stub != null) known.add(checkSegment(segments, stub.addr, stub.size, stub.offset, PF_R | PF_X, stub.hdr, ".ring0.stub"));
         for (Segment s : segments) {
             boolean headers = s.offset == 0 && s.flags == PF_R && s.filesz <= PAGE;
@@ -303,11 +305,22 @@ public final class ElfReader {
         throw new MalformedElfException(hdr, what + " is not loaded by its own PT_LOAD segment");
     }
 
-    private static void checkEntry(List<Segment> segments, long entry) throws MalformedElfException {
+    /**
+     * Linux starts the process at {@code e_entry}: it must be the first byte of
+     * the stub, which sets up what the typed code relies on (or, in a file
+     * without a stub, the entry label itself), never anywhere else in the stub
+     * or the typed code.
+     */
+    private static void checkEntry(List<Segment> segments, long entry, long expected, String what) throws MalformedElfException {
+        boolean executable = false;
         for (Segment s : segments) {
-            if (s.type == PT_LOAD && (s.flags & PF_X) != 0 && entry >= s.vaddr && entry - s.vaddr < s.filesz) return;
+            if (s.type == PT_LOAD && (s.flags & PF_X) != 0 && entry >= s.vaddr && entry - s.vaddr < s.filesz) executable = true;
         }
-        throw new MalformedElfException(24, "e_entry is not in an executable segment");
+        if (!executable) throw new MalformedElfException(24, "e_entry is not in an executable segment");
+        if (entry != expected) {
+            throw new MalformedElfException(24, "e_entry 0x" + Long.toHexString(entry) + " is not " + what
+                    + " (0x" + Long.toHexString(expected) + ")");
+        }
     }
 
     private List<ElfImage.Symbol> symbols(List<Section> sections, Section symtab, Section text, Section data)

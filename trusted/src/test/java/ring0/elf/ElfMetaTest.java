@@ -22,7 +22,7 @@ class ElfMetaTest {
         le(o, flags, 2);
         le(o, 5, 4);        // entry
         le(o, 0x1000, 4);   // rwOffset
-        le(o, 0x1010, 4);   // dataOffset
+        le(o, 0x1020, 4);   // dataOffset
         le(o, count, 2);
         for (String n : names) {
             byte[] b = n.getBytes(StandardCharsets.ISO_8859_1);
@@ -49,44 +49,45 @@ class ElfMetaTest {
         Service[] all = Service.values();
         String[] names = new String[all.length];
         for (int i = 0; i < all.length; i++) names[i] = all[i].importName();
-        ElfMeta m = parse(meta(1, 0, all.length, names));
+        ElfMeta m = parse(meta(2, 0, all.length, names));
         assertThat(m.imports()).containsExactly(all);
         assertThat(m.entry()).isEqualTo(5);
         assertThat(m.rwOffset()).isEqualTo(0x1000);
-        assertThat(m.dataOffset()).isEqualTo(0x1010);
+        assertThat(m.dataOffset()).isEqualTo(0x1020);
         assertThat(m.fileOffset()).isEqualTo(AT);
     }
 
     @Test
     void keepsSlotOrder() throws MalformedElfException {
-        assertThat(parse(meta(1, 0, 3, "write", "exit", "read")).imports())
+        assertThat(parse(meta(2, 0, 3, "write", "exit", "read")).imports())
                 .isEqualTo(List.of(Service.WRITE, Service.EXIT, Service.READ));
     }
 
     @Test
     void rejectsBadHeader() {
-        byte[] b = meta(1, 0, 0);
+        byte[] b = meta(2, 0, 0);
         b[(int) AT + 4] = 'O';
         rejects(b, "offset 0x10: .ring0.meta has bad magic");
-        rejects(meta(2, 0, 0), "offset 0x18: .ring0.meta version 2 is not supported");
-        rejects(meta(1, 1, 0), "offset 0x1a: .ring0.meta flags must be zero");
-        rejects(java.util.Arrays.copyOf(meta(1, 0, 0), (int) AT + 25), "offset 0x10: .ring0.meta is truncated");
+        rejects(meta(1, 0, 0), "offset 0x18: .ring0.meta version 1 is not supported");
+        rejects(meta(3, 0, 0), "offset 0x18: .ring0.meta version 3 is not supported");
+        rejects(meta(2, 1, 0), "offset 0x1a: .ring0.meta flags must be zero");
+        rejects(java.util.Arrays.copyOf(meta(2, 0, 0), (int) AT + 25), "offset 0x10: .ring0.meta is truncated");
     }
 
     @Test
     void rejectsUnknownAndDuplicateImports() {
-        rejects(meta(1, 0, 1, "fork"), "offset 0x2a: unknown import fork");
-        rejects(meta(1, 0, 1, "WRITE"), "offset 0x2a: unknown import WRITE");
-        rejects(meta(1, 0, 2, "write", "write"), "offset 0x30: duplicate import write");
-        rejects(meta(1, 0, 1, "wr\u0001te"), "offset 0x2d: .ring0.meta import 0 name is not printable ASCII");
-        rejects(meta(1, 0, 1, ""), "offset 0x2a: .ring0.meta import 0 has a bad name length");
+        rejects(meta(2, 0, 1, "fork"), "offset 0x2a: unknown import fork");
+        rejects(meta(2, 0, 1, "WRITE"), "offset 0x2a: unknown import WRITE");
+        rejects(meta(2, 0, 2, "write", "write"), "offset 0x30: duplicate import write");
+        rejects(meta(2, 0, 1, "wr\u0001te"), "offset 0x2d: .ring0.meta import 0 name is not printable ASCII");
+        rejects(meta(2, 0, 1, ""), "offset 0x2a: .ring0.meta import 0 has a bad name length");
     }
 
     @Test
     void rejectsCountMismatch() {
-        rejects(meta(1, 0, 2, "write"), "offset 0x30: .ring0.meta is truncated in import 1");
-        rejects(meta(1, 0, 1, "write", "read"), "offset 0x30: .ring0.meta has trailing bytes");
-        byte[] b = meta(1, 0, 1, "write");
+        rejects(meta(2, 0, 2, "write"), "offset 0x30: .ring0.meta is truncated in import 1");
+        rejects(meta(2, 0, 1, "write", "read"), "offset 0x30: .ring0.meta has trailing bytes");
+        byte[] b = meta(2, 0, 1, "write");
         rejects(java.util.Arrays.copyOf(b, b.length - 1), "offset 0x2a: .ring0.meta import 0 has a bad name length");
     }
 }
