@@ -41,7 +41,8 @@ final class Region {
     final Knowledge k = new Knowledge();
     final Memory mem = new Memory(this);
     final Flow flow = new Flow(this);
-    final Rules rules = new Rules(this);
+    /** Built in the constructor, after {@link #env}: it copies the fields it uses. */
+    final Rules rules;
     private long nextSym;
 
     /** The instruction being checked: image offset, instruction and length. */
@@ -59,6 +60,7 @@ final class Region {
     Region(Program prog) {
         this.prog = prog;
         this.env = prog.env;
+        this.rules = new Rules(this);
     }
 
     // ------------------------------------------------------------------ the walk
