@@ -40,13 +40,18 @@ final class AsCommand implements Callable<Integer> {
             description = "the executable to write (default: FILE without its .tal extension)")
     Path output;
 
+    @Option(names = "--untyped",
+            description = "assemble without type annotations (no .ring0.types section): runs on Linux, "
+                    + "but the checker and 'ring0 run' refuse it")
+    boolean untyped;
+
     @Override
     public Integer call() throws CliException {
         String text = FileIo.readText(source);
         Path out = output != null ? output : defaultOutput(source);
         Program program;
         try {
-            program = Assembler.assemble(text, source.toString());
+            program = Assembler.assemble(text, source.toString(), untyped);
         } catch (AsmException e) {
             report(e.diagnostics(), text, spec.commandLine().getErr());
             return ExitCode.REJECTED;

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
                 + "checker instead of hardware privilege. These commands build such programs as ELF64 "
                 + "executables that also run directly on Linux, and inspect them with the trusted decoder.",
         },
-        subcommands = {AsCommand.class, DisasmCommand.class, HelpCommand.class},
+        subcommands = {AsCommand.class, CheckCommand.class, RunCommand.class, DisasmCommand.class, ring0.cli.bench.BenchCommand.class, HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         commandListHeading = "%nCommands:%n",
         footer = {"%nRun 'ring0 COMMAND --help' for the options of a command."})
