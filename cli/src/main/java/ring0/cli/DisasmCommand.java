@@ -60,7 +60,7 @@ final class DisasmCommand implements Callable<Integer> {
         long text = image.textVaddr();
         out.printf("%nDisassembly of section .text (typed program code, %d bytes at 0x%x, decoded by the trusted decoder):%n",
                 image.text().length, text);
-        int bad = new Listing(out, labels).list(image.text(), text);
+        int bad = new Listing(out, labels, labelTypes(image, out)).list(image.text(), text);
         stub.ifPresent(s -> {
             out.printf("%nDisassembly of section %s (%d bytes at 0x%x):%n", StubSection.NAME, s.code().length, s.address());
             out.println("; UNTRUSTED Linux entry stub: not part of the typed program, not type-checked, and never");
@@ -85,5 +85,23 @@ final class DisasmCommand implements Callable<Integer> {
         out.printf(".text 0x%x (%d bytes), read-write region 0x%x (control words, %d import slots), .data 0x%x (%d bytes)%n",
                 image.textVaddr(), image.text().length, image.textVaddr() + image.rwOffset(), image.imports().size(),
                 image.textVaddr() + image.dataOffset(), image.data().length);
+    }
+
+    /**
+     * The precondition of each typed label, by address, as written in
+     * {@code .ring0.types} (read strictly; nothing is shown for a malformed section,
+     * whose problem {@code ring0 check} reports).
+     */
+    private static java.util.Map<Long, String> labelTypes(ElfImage image, PrintWriter out) {
+        java.util.Map<Long, String> types = new java.util.HashMap<>();
+        if (image.types() == null) return types;
+        try {
+            for (ring0.verify.TypesSection.LabelDecl l : ring0.verify.TypesSection.read(image.types()).labels()) {
+                types.put(image.textVaddr() + l.offset(), l.text().strip().startsWith("{") ? l.text().strip() : "{" + l.text() + "}");
+            }
+        } catch (ring0.verify.TypesSectionException e) {
+            out.println("(the .ring0.types section is malformed: " + e.getMessage() + "; see ring0 check)");
+        }
+        return types;
     }
 }

@@ -25,10 +25,17 @@ final class Listing {
 
     private final PrintWriter out;
     private final Labels labels;
+    /** Label preconditions by address, printed under each label header. */
+    private final java.util.Map<Long, String> types;
 
     Listing(PrintWriter out, Labels labels) {
+        this(out, labels, java.util.Map.of());
+    }
+
+    Listing(PrintWriter out, Labels labels, java.util.Map<Long, String> types) {
         this.out = out;
         this.labels = labels;
+        this.types = types;
     }
 
     /**
@@ -45,6 +52,8 @@ final class Listing {
                 out.println();
                 out.println(String.format("%016x <%s>:", at, l.name()));
             }
+            String type = types.get(at);
+            if (type != null) out.println("                  ; " + type);
             int length;
             String text;
             try {
