@@ -37,7 +37,7 @@ final class ThunkInt80 {
 
     static final String GATE = "int80";
 
-    private static final int EXIT_GROUP = 252, READ = 3, WRITE = 4, OPEN = 5, CLOSE = 6, LLSEEK = 140,
+    private static final int EXIT_GROUP = 252, READ = 3, WRITE = 4, OPEN = 5, CLOSE = 6, FSYNC = 118, LLSEEK = 140,
             GETPID = 20, GETPPID = 64, FSTAT64 = 197, CLOCK_GETTIME = 265;
     private static final int O_LARGEFILE = 0x8000;
     private static final long FOUR_GIB = 1L << 32;
@@ -84,6 +84,7 @@ final class ThunkInt80 {
             case WRITE -> readWrite(a, n, WRITE);
             case OPEN -> open(a, n);
             case CLOSE -> withRbx(a, CLOSE);
+            case FSYNC -> withRbx(a, FSYNC);
             case LSEEK -> lseek(a, n);
             case FSTAT -> fstat(a, n);
             case GETPID -> noArgs(a, GETPID);

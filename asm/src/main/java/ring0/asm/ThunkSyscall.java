@@ -30,7 +30,7 @@ final class ThunkSyscall {
 
     static final String GATE = "syscall";
 
-    private static final int READ = 0, WRITE = 1, OPEN = 2, CLOSE = 3, FSTAT = 5, LSEEK = 8,
+    private static final int READ = 0, WRITE = 1, OPEN = 2, CLOSE = 3, FSTAT = 5, FSYNC = 74, LSEEK = 8,
             GETPID = 39, GETPPID = 110, CLOCK_GETTIME = 228, EXIT_GROUP = 231;
 
     /** Emits the thunk for {@code s} at label {@link ThunkCommon#name}. */
@@ -43,6 +43,7 @@ final class ThunkSyscall {
             case WRITE -> readWrite(a, n, WRITE);
             case OPEN -> open(a, n);
             case CLOSE -> simple(a, CLOSE);
+            case FSYNC -> simple(a, FSYNC);
             case LSEEK -> simple(a, LSEEK);
             case FSTAT -> fstat(a, n);
             case GETPID -> simple(a, GETPID);

@@ -62,7 +62,9 @@ public enum Service {
      * of stack. Called only by the stop block at image offset 0 (the target of
      * every failed poll), never by a program's own instructions; does not return.
      */
-    STOP(0);
+    STOP(0),
+    /** {@code fsync(fd)}: writes the file's data through to stable storage; 0 or -errno. */
+    FSYNC(1);
 
     /** Number of arguments (in rdi, rsi, rdx, rcx). */
     public final int arity;

@@ -48,6 +48,7 @@ public final class KernelTypes {
             sig("write", "{rdi: int, rsi: bytes, rdx: int | s; rdx <= len(rsi)}", Result.INT),
             sig("open", "{rdi: bytes, rsi: int, rdx: int | s}", Result.INT),
             sig("close", "{rdi: int | s}", Result.INT),
+            sig("fsync", "{rdi: int | s}", Result.INT),
             sig("lseek", "{rdi: int, rsi: int, rdx: int | s}", Result.INT),
             sig("fstat", "{rdi: int, rsi: bytes | s; 144 <= len(rsi)}", Result.INT),
             sig("getpid", "{| s}", Result.INT),
