@@ -91,6 +91,7 @@ final class ThunkInt80 {
             case GETPPID -> noArgs(a, GETPPID);
             case ALLOC, NEWBYTES, NEWWORDS -> ThunkHeap.service(a, n, s, true);
             case CLOCK -> clock(a, n);
+            case SPAWN, WAIT, KILL -> ThunkCommon.fail(a, n + ".enosys", 38); // TEMPORARY: process thunks come next
             case STOP -> ThunkCommon.writeAndExit(a, LinuxStub.STOPPED_MESSAGE, LinuxStub.EXIT_STOPPED, true);
         }
     }

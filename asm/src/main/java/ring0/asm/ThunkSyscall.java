@@ -50,6 +50,7 @@ final class ThunkSyscall {
             case GETPPID -> simple(a, GETPPID);
             case ALLOC, NEWBYTES, NEWWORDS -> ThunkHeap.service(a, n, s, false);
             case CLOCK -> clock(a, n);
+            case SPAWN, WAIT, KILL -> ThunkCommon.fail(a, n + ".enosys", 38); // TEMPORARY: process thunks come next
             case STOP -> ThunkCommon.writeAndExit(a, LinuxStub.STOPPED_MESSAGE, LinuxStub.EXIT_STOPPED, false);
         }
     }

@@ -10,7 +10,9 @@ import java.util.Objects;
 import ring0.elf.ElfImage;
 import ring0.elf.ElfReader;
 import ring0.elf.MalformedElfException;
+import ring0.kernel.fs.Errno;
 import ring0.kernel.fs.FdTable;
+import ring0.kernel.fs.ProgramFile;
 import ring0.kernel.fs.PageCache;
 import ring0.kernel.fs.StdStreams;
 import ring0.kernel.fs.Vfs;
@@ -50,40 +52,46 @@ public final class Kernel implements AutoCloseable {
      * @param diagnostics where the kernel's own warnings go (the unverified warning)
      * @param fastPath    serve getpid and getppid natively (false: through the upcall, for measuring)
      * @param pageCache   bytes of page cache
+     * @param maxProcesses how many processes may be live at once
      */
     public record Options(boolean unverified, Limits limits, StdStreams std, PrintStream diagnostics,
-                          boolean fastPath, long pageCache) {
+                          boolean fastPath, long pageCache, int maxProcesses) {
         public Options {
             Objects.requireNonNull(limits, "limits");
             Objects.requireNonNull(std, "std");
             Objects.requireNonNull(diagnostics, "diagnostics");
+            if (maxProcesses < 1) throw new IllegalArgumentException("maxProcesses " + maxProcesses);
         }
 
         /** Verified programs only, default limits, the JVM's standard streams, fast paths on, 256 MiB of cache. */
         public static Options defaults() {
-            return new Options(false, Limits.DEFAULT, StdStreams.system(), System.err, true, PageCache.DEFAULT_CAPACITY);
+            return new Options(false, Limits.DEFAULT, StdStreams.system(), System.err, true, PageCache.DEFAULT_CAPACITY,
+                    ProcessTable.DEFAULT_CAPACITY);
         }
 
         /** With or without {@code --unverified}. */
-        public Options withUnverified(boolean on) { return new Options(on, limits, std, diagnostics, fastPath, pageCache); }
+        public Options withUnverified(boolean on) { return new Options(on, limits, std, diagnostics, fastPath, pageCache, maxProcesses); }
 
         /** With other limits. */
-        public Options withLimits(Limits l) { return new Options(unverified, l, std, diagnostics, fastPath, pageCache); }
+        public Options withLimits(Limits l) { return new Options(unverified, l, std, diagnostics, fastPath, pageCache, maxProcesses); }
 
         /** With other standard streams. */
-        public Options withStd(StdStreams s) { return new Options(unverified, limits, s, diagnostics, fastPath, pageCache); }
+        public Options withStd(StdStreams s) { return new Options(unverified, limits, s, diagnostics, fastPath, pageCache, maxProcesses); }
 
         /** With another stream for the kernel's warnings. */
-        public Options withDiagnostics(PrintStream d) { return new Options(unverified, limits, std, d, fastPath, pageCache); }
+        public Options withDiagnostics(PrintStream d) { return new Options(unverified, limits, std, d, fastPath, pageCache, maxProcesses); }
+
+        /** With another process table capacity. */
+        public Options withMaxProcesses(int n) { return new Options(unverified, limits, std, diagnostics, fastPath, pageCache, n); }
 
         /** With the native getpid/getppid on or off. */
-        public Options withFastPath(boolean on) { return new Options(unverified, limits, std, diagnostics, on, pageCache); }
+        public Options withFastPath(boolean on) { return new Options(unverified, limits, std, diagnostics, on, pageCache, maxProcesses); }
     }
 
     private final Options options;
     private final PageCache cache;
     private final Vfs vfs;
-    private final ProcessTable table = new ProcessTable();
+    private final ProcessTable table;
 
     /**
      * A kernel whose file system is the host directory {@code root}.
@@ -94,6 +102,7 @@ public final class Kernel implements AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
         this.cache = new PageCache(options.pageCache());
         this.vfs = new Vfs(root, cache);
+        this.table = new ProcessTable(options.maxProcesses(), this::spawn);
     }
 
     /**
@@ -157,6 +166,60 @@ public final class Kernel implements AutoCloseable {
         }
     }
 
+    /** Largest program file {@code spawn} reads (the checker's input is held in memory whole). */
+    static final long MAX_PROGRAM_FILE = 64L << 20;
+
+    /**
+     * The {@link ProcessTable.Launcher}: serves {@code spawn} for
+     * {@code parent}. Reads {@code path} through the VFS (and so through the
+     * page cache, seeing the parent's unflushed writes), requires a regular
+     * file with an execute bit, verifies it, and starts it with the parent's
+     * standard streams and the kernel's limits. Never throws; the reasons for
+     * {@code -ENOEXEC} and {@code -ENOMEM} go to the kernel's diagnostics.
+     */
+    private long spawn(Process parent, byte[] path, List<byte[]> argv) {
+        String name = new String(path, StandardCharsets.UTF_8);
+        StdStreams std = parent.fds().std();
+        ProgramFile file = ProgramFile.read(vfs, path, std, MAX_PROGRAM_FILE);
+        if (file.bytes() == null) {
+            if (file.errno() == Errno.ENOEXEC) spawnFailed(parent, name, "larger than " + (MAX_PROGRAM_FILE >> 20) + " MiB");
+            return -file.errno();
+        }
+        byte[] elf = file.bytes();
+        ElfImage image;
+        String unverified = null;
+        try {
+            image = Checker.check(elf, name).image();
+        } catch (IllTyped e) {
+            if (!options.unverified()) {
+                spawnFailed(parent, name, e.getMessage());
+                return -Errno.ENOEXEC;
+            }
+            try {
+                image = ElfReader.read(elf);
+            } catch (MalformedElfException malformed) {
+                spawnFailed(parent, name, e.getMessage());
+                return -Errno.ENOEXEC;
+            }
+            unverified = e.getMessage();
+        }
+        Process child;
+        try {
+            child = startProcess(parent.pid(), ProgramImage.of(image), name, argv, std, unverified, options.limits());
+        } catch (ProcessTable.Full e) {
+            return -Errno.EAGAIN;
+        } catch (LoadException e) {
+            spawnFailed(parent, name, e.getMessage());
+            return -Errno.ENOMEM;
+        }
+        parent.adopt(child);
+        return child.pid();
+    }
+
+    private void spawnFailed(Process parent, String name, String why) {
+        options.diagnostics().println("ring0: spawn by pid " + parent.pid() + " failed: " + name + ": " + why);
+    }
+
     /**
      * Starts a program image. If {@code unverifiedBecause} is not null the
      * program was not verified (the reason is printed with a loud warning).
@@ -165,6 +228,19 @@ public final class Kernel implements AutoCloseable {
      */
     Process startImage(ProgramImage image, String name, List<String> args, StdStreams std, String unverifiedBecause,
                        Limits limits) throws LoadException {
+        List<byte[]> argv = new ArrayList<>();
+        argv.add(name.getBytes(StandardCharsets.UTF_8));
+        for (String a : args) argv.add(a.getBytes(StandardCharsets.UTF_8));
+        try {
+            return startProcess(0, image, name, argv, std, unverifiedBecause, limits);
+        } catch (ProcessTable.Full e) {
+            throw new LoadException(e.getMessage());
+        }
+    }
+
+    /** Starts {@code image} as a process whose parent is {@code ppid}, with argument array {@code argv}. */
+    private Process startProcess(int ppid, ProgramImage image, String name, List<byte[]> argv, StdStreams std,
+                                 String unverifiedBecause, Limits limits) throws LoadException, ProcessTable.Full {
         if (unverifiedBecause != null) {
             options.diagnostics().println("ring0: WARNING: " + name + " runs UNVERIFIED in kernel mode:"
                     + " it can crash or corrupt the kernel.");
@@ -176,14 +252,14 @@ public final class Kernel implements AutoCloseable {
             if (c == null) throw new LoadException("the kernel does not serve the import " + imp);
             slots.add(c.trampoline(options.fastPath()));
         }
-        List<byte[]> argv = new ArrayList<>();
-        argv.add(name.getBytes(StandardCharsets.UTF_8));
-        for (String a : args) argv.add(a.getBytes(StandardCharsets.UTF_8));
-        return table.start(0, name, image, slots, Syscalls.dispatcher(), argv, limits, new FdTable(vfs, std));
+        return table.start(ppid, name, image, slots, Syscalls.dispatcher(), argv, limits, new FdTable(vfs, std));
     }
 
     /** Kills process {@code pid}: it ends within one poll. False if no such process is running. */
     public boolean kill(int pid) { return table.kill(pid); }
+
+    /** How many processes may run at once ({@code spawn} beyond that: EAGAIN). */
+    public int processesCapacity() { return table.capacity(); }
 
     /** The process table (for the kernel's own tests). */
     ProcessTable processes() { return table; }

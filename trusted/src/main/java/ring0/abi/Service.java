@@ -64,7 +64,28 @@ public enum Service {
      */
     STOP(0),
     /** {@code fsync(fd)}: writes the file's data through to stable storage; 0 or -errno. */
-    FSYNC(1);
+    FSYNC(1),
+    /**
+     * {@code spawn(path, args)}: verifies, loads and starts the program file
+     * {@code path} (the whole byte array, at most 4095 bytes) as a child
+     * process. Its argument 0 is {@code path}; its further arguments are the
+     * pieces of byte array {@code args}, each terminated by a NUL byte (an
+     * empty array: none; at most 255 pieces). Returns the child's pid, or
+     * -errno: ENOEXEC if the file is not a ring0 executable or does not verify.
+     */
+    SPAWN(2),
+    /**
+     * {@code wait(pid)}: waits until child {@code pid} has ended and returns
+     * its exit status (0-255; 128+n for a process ended by signal n), or
+     * -ECHILD if {@code pid} is not a child not yet waited for.
+     */
+    WAIT(1),
+    /**
+     * {@code kill(pid)}: ends process {@code pid} as SIGKILL would (its status
+     * becomes 137). -EINVAL for {@code pid <= 0}, -ESRCH if there is no such
+     * process; the kernel lets a process end only itself and its children (-EPERM).
+     */
+    KILL(1);
 
     /** Number of arguments (in rdi, rsi, rdx, rcx). */
     public final int arity;

@@ -56,7 +56,10 @@ public final class KernelTypes {
             sig("clock", "{| s}", Result.INT),
             sig("alloc", "{rdi: int | s}", Result.ALLOC),
             sig("newbytes", "{rdi: int | s}", Result.NEW_BYTES),
-            sig("newwords", "{rdi: int | s}", Result.NEW_WORDS));
+            sig("newwords", "{rdi: int | s}", Result.NEW_WORDS),
+            sig("spawn", "{rdi: bytes, rsi: bytes | s}", Result.INT),
+            sig("wait", "{rdi: int | s}", Result.INT),
+            sig("kill", "{rdi: int | s}", Result.INT));
 
     /** The type of {@code s}, or {@code null} if programs may not call it. */
     public static Signature of(Service s) {

@@ -13,10 +13,18 @@ public final class Errno {
     public static final int EPERM = 1;
     /** No such file or directory. */
     public static final int ENOENT = 2;
+    /** No such process. */
+    public static final int ESRCH = 3;
     /** Interrupted system call. */
     public static final int EINTR = 4;
     /** Input/output error. */
     public static final int EIO = 5;
+    /** Argument list too long. */
+    public static final int E2BIG = 7;
+    /** Exec format error (not a ring0 executable, or it does not verify). */
+    public static final int ENOEXEC = 8;
+    /** No child processes (none with that pid left to wait for). */
+    public static final int ECHILD = 10;
     /** Bad file descriptor (closed, out of range, or wrong access mode). */
     public static final int EBADF = 9;
     /** Resource temporarily unavailable. */
@@ -65,7 +73,11 @@ public final class Errno {
         return switch (errno) {
             case EPERM -> "EPERM";
             case ENOENT -> "ENOENT";
+            case ESRCH -> "ESRCH";
             case EINTR -> "EINTR";
+            case E2BIG -> "E2BIG";
+            case ENOEXEC -> "ENOEXEC";
+            case ECHILD -> "ECHILD";
             case EIO -> "EIO";
             case EBADF -> "EBADF";
             case EAGAIN -> "EAGAIN";
@@ -97,7 +109,11 @@ public final class Errno {
         return switch (errno) {
             case EPERM -> "Operation not permitted";
             case ENOENT -> "No such file or directory";
+            case ESRCH -> "No such process";
             case EINTR -> "Interrupted system call";
+            case E2BIG -> "Argument list too long";
+            case ENOEXEC -> "Exec format error";
+            case ECHILD -> "No child processes";
             case EIO -> "Input/output error";
             case EBADF -> "Bad file descriptor";
             case EAGAIN -> "Resource temporarily unavailable";

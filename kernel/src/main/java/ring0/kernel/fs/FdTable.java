@@ -158,6 +158,9 @@ public final class FdTable {
         return first;
     }
 
+    /** The standard streams this table's descriptors 0, 1 and 2 were opened on (a child process gets the same). */
+    public StdStreams std() { return std; }
+
     /** The open file behind {@code fd}, or {@code null} (for tests and the kernel's own use). Locking: the monitor. */
     public synchronized OpenFile get(long fd) {
         return fd >= 0 && fd < MAX_FDS ? files[(int) fd] : null;

@@ -3,6 +3,7 @@ package ring0.kernel.proc;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import ring0.kernel.Exit;
 import ring0.kernel.Job;
 import ring0.kernel.Limits;
+import ring0.kernel.fs.Errno;
 import ring0.kernel.fs.FdTable;
 import ring0.kernel.load.Gate;
 import ring0.kernel.load.LoadException;
@@ -53,6 +55,8 @@ public final class Process implements Job {
     private final Thread thread;
     private final AtomicReference<Exit> ending = new AtomicReference<>();
     private final CompletableFuture<Exit> done = new CompletableFuture<>();
+    /** Children not yet waited for, live or ended, by pid. */
+    private final ConcurrentHashMap<Integer, Process> children = new ConcurrentHashMap<>();
     private volatile ScheduledFuture<?> timer;
     private volatile long startedAt;
     private volatile long stoppedAt;
@@ -262,6 +266,80 @@ public final class Process implements Job {
             }
         }
         return true;
+    }
+
+    /** Most children a process may have that it has not waited for ({@code spawn} then fails with EAGAIN). */
+    public static final int MAX_UNWAITED = 1024;
+
+    /** How often a {@code wait} looks whether its own process is being ended. */
+    private static final long WAIT_POLL_MILLIS = 2;
+
+    /** The table this process belongs to. */
+    public ProcessTable table() { return table; }
+
+    /**
+     * The {@code spawn} service, after its arguments were copied out: starts
+     * {@code path} as a child through the table's launcher. The child's pid,
+     * or {@code -EAGAIN} if this process already has {@link #MAX_UNWAITED}
+     * children it has not waited for, or the launcher's {@code -errno}.
+     */
+    public long spawn(byte[] path, List<byte[]> argv) {
+        if (children.size() >= MAX_UNWAITED) return -Errno.EAGAIN;
+        return table.launcher().spawn(this, path, argv);
+    }
+
+    /** Records {@code child}, which this process spawned, for {@link #waitChild} and {@link #killProcess}. */
+    public void adopt(Process child) {
+        if (child.ppid != pid) throw new IllegalArgumentException("pid " + child.pid + " is not a child of " + pid);
+        children.put(child.pid, child);
+    }
+
+    /**
+     * The {@code wait} service: blocks until child {@code pid} has ended and
+     * returns its exit status, forgetting the child. {@code -ECHILD} if
+     * {@code pid} is not a child of this process that it has not waited for;
+     * {@code -EINTR} if this process is itself ended meanwhile (within
+     * {@value #WAIT_POLL_MILLIS} ms). Only for this process's own thread.
+     */
+    public long waitChild(long pid) {
+        if (pid <= 0 || pid > Integer.MAX_VALUE) return -Errno.ECHILD;
+        Process c = children.get((int) pid);
+        if (c == null) return -Errno.ECHILD;
+        try {
+            while (true) {
+                Exit e = c.waitFor(WAIT_POLL_MILLIS);
+                if (e != null) {
+                    children.remove(c.pid, c);
+                    return e.status();
+                }
+                if (ending.get() != null) return -Errno.EINTR;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -Errno.EINTR;
+        }
+    }
+
+    /**
+     * The {@code kill} service: ends process {@code pid} as SIGKILL would
+     * (status 137). A process may end itself and its own children (live, or
+     * ended but not waited for: then nothing happens), nothing else:
+     * {@code -EINVAL} for {@code pid <= 0}, {@code -EPERM} for another live
+     * process, {@code -ESRCH} if there is no such process.
+     */
+    public long killProcess(long pid) {
+        if (pid <= 0) return -Errno.EINVAL;
+        if (pid > Integer.MAX_VALUE) return -Errno.ESRCH;
+        if (pid == this.pid) {
+            kill(Exit.How.KILLED, "killed by itself");
+            return 0;
+        }
+        Process c = children.get((int) pid);
+        if (c != null) {
+            c.kill(Exit.How.KILLED, "killed by its parent, pid " + this.pid);
+            return 0;
+        }
+        return table.get((int) pid) != null ? -Errno.EPERM : -Errno.ESRCH;
     }
 
     /** {@link System#nanoTime()} when the process was started (its time limit counts from here). */

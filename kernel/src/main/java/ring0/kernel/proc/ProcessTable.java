@@ -23,9 +23,38 @@ import ring0.kernel.load.Trampoline;
  * it has ended and released its memory.
  */
 public final class ProcessTable implements AutoCloseable {
-    /** An empty table. */
-    public ProcessTable() {}
+    /** How many processes may be live at once by default. */
+    public static final int DEFAULT_CAPACITY = 128;
 
+    /**
+     * What serves {@code spawn}: verifies, loads and starts the program file
+     * {@code path} as a child of {@code parent}. Returns the child's pid or
+     * {@code -errno}; never throws for anything a program can cause.
+     */
+    @FunctionalInterface
+    public interface Launcher {
+        /** Starts {@code path} with argument array {@code argv} (argument 0 first) as a child of {@code parent}. */
+        long spawn(Process parent, byte[] path, List<byte[]> argv);
+    }
+
+    /** The table is full: {@link #capacity()} processes are live. */
+    public static final class Full extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Full(int capacity) { super("too many processes (" + capacity + " live)", null, false, false); }
+    }
+
+    /** An empty table holding at most {@code capacity} live processes, whose {@code spawn} goes to {@code launcher}. */
+    public ProcessTable(int capacity, Launcher launcher) {
+        if (capacity < 1) throw new IllegalArgumentException("capacity " + capacity);
+        this.capacity = capacity;
+        this.launcher = launcher;
+    }
+
+    private final int capacity;
+    private final Launcher launcher;
+    /** Live processes plus starts in progress; never above {@link #capacity}. */
+    private final AtomicInteger reserved = new AtomicInteger();
     private final ConcurrentHashMap<Integer, Process> live = new ConcurrentHashMap<>();
     private final AtomicInteger nextPid = new AtomicInteger(1);
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -39,13 +68,30 @@ public final class ProcessTable implements AutoCloseable {
      * {@code ppid}. On failure nothing stays mapped and {@code fds} is closed.
      */
     public Process start(int ppid, String name, ProgramImage program, List<Trampoline> slots, long dispatcher,
-                         List<byte[]> args, Limits limits, FdTable fds) throws LoadException {
-        int pid = nextPid.getAndIncrement();
-        Process p = Process.load(this, pid, ppid, name, program, slots, dispatcher, args, limits, fds);
-        live.put(pid, p);
+                         List<byte[]> args, Limits limits, FdTable fds) throws LoadException, Full {
+        if (reserved.incrementAndGet() > capacity) {
+            reserved.decrementAndGet();
+            fds.closeAll();
+            throw new Full(capacity);
+        }
+        Process p;
+        try {
+            int pid = nextPid.getAndIncrement();
+            p = Process.load(this, pid, ppid, name, program, slots, dispatcher, args, limits, fds);
+            live.put(pid, p);
+        } catch (LoadException | RuntimeException e) {
+            reserved.decrementAndGet();
+            throw e;
+        }
         p.start();
         return p;
     }
+
+    /** How many processes may be live at once. */
+    public int capacity() { return capacity; }
+
+    /** What serves {@code spawn}. */
+    Launcher launcher() { return launcher; }
 
     /** The live process {@code pid}, or {@code null}. */
     public Process get(int pid) { return live.get(pid); }
@@ -68,7 +114,9 @@ public final class ProcessTable implements AutoCloseable {
         return timer.schedule(r, nanos, TimeUnit.NANOSECONDS);
     }
 
-    void remove(Process p) { live.remove(p.pid(), p); }
+    void remove(Process p) {
+        if (live.remove(p.pid(), p)) reserved.decrementAndGet();
+    }
 
     /**
      * Kills all processes, waits for them, and stops the timer. If the

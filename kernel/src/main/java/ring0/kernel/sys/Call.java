@@ -43,7 +43,13 @@ public enum Call {
     /** {@code newwords(n)}: a zeroed word array of length n. */
     NEWWORDS("newwords", 1),
     /** {@code fsync(fd)}: writes the file's dirty pages back and forces the host file. */
-    FSYNC("fsync", 1);
+    FSYNC("fsync", 1),
+    /** {@code spawn(path, args)}: verifies, loads and starts a child process. */
+    SPAWN("spawn", 2),
+    /** {@code wait(pid)}: waits for a child to end and returns its status. */
+    WAIT("wait", 1),
+    /** {@code kill(pid)}: ends the process itself or one of its children. */
+    KILL("kill", 1);
 
     private static final Call[] BY_NUMBER = values();
 
@@ -78,7 +84,8 @@ public enum Call {
             case EXIT, STOP -> new Trampoline.Final(ordinal(), arity);
             case GETPID -> fastPath ? new Trampoline.Native(Trampoline.Word.PID) : new Trampoline.Upcall(ordinal(), arity);
             case GETPPID -> fastPath ? new Trampoline.Native(Trampoline.Word.PPID) : new Trampoline.Upcall(ordinal(), arity);
-            case READ, WRITE, OPEN, CLOSE, LSEEK, FSTAT, ALLOC, CLOCK, NEWBYTES, NEWWORDS, FSYNC ->
+            case READ, WRITE, OPEN, CLOSE, LSEEK, FSTAT, ALLOC, CLOCK, NEWBYTES, NEWWORDS, FSYNC,
+                 SPAWN, WAIT, KILL ->
                     new Trampoline.Upcall(ordinal(), arity);
         };
     }

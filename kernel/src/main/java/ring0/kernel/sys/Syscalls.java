@@ -79,6 +79,9 @@ public final class Syscalls {
                 case ALLOC -> MemoryCalls.alloc(p, a0);
                 case NEWBYTES -> MemoryCalls.newBytes(p, a0);
                 case NEWWORDS -> MemoryCalls.newWords(p, a0);
+                case SPAWN -> ProcessCalls.spawn(p, a0, a1);
+                case WAIT -> p.waitChild(a0);
+                case KILL -> p.killProcess(a0);
             };
         } catch (Throwable t) {
             try {
