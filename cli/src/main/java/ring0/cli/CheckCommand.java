@@ -40,7 +40,7 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws CliException {
         byte[] bytes = FileIo.readBytes(file);
-        String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+        String name = FileIo.fileName(file);
         PrintWriter out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
         try {

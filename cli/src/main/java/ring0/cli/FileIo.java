@@ -18,6 +18,17 @@ import java.util.Set;
 final class FileIo {
     private FileIo() {}
 
+    /** The last component of {@code path} (the whole path if it has none), for messages. */
+    static String fileName(Path path) {
+        return path.getFileName() == null ? path.toString() : path.getFileName().toString();
+    }
+
+    /** The name a program runs under (its argument 0): {@link #fileName} without a {@code .tal} suffix. */
+    static String programName(Path path) {
+        String name = fileName(path);
+        return name.endsWith(".tal") && name.length() > 4 ? name.substring(0, name.length() - 4) : name;
+    }
+
     /** Reads a whole file; a missing, unreadable or non-regular file is a usage error. */
     static byte[] readBytes(Path path) throws CliException {
         requireRegularFile(path);

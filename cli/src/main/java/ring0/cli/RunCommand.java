@@ -68,8 +68,7 @@ final class RunCommand implements Callable<Integer> {
         if (stack != null) limits = limits.withStackSize(parseSize(stack, "--stack"));
         if (!Files.isDirectory(root)) throw CliException.usage("--root " + root + ": not a directory");
         Kernel.Options options = Kernel.Options.defaults().withUnverified(unverified).withLimits(limits);
-        String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
-        if (name.endsWith(".tal")) name = name.substring(0, name.length() - 4);
+        String name = FileIo.programName(file);
         try (Kernel kernel = new Kernel(root, options)) {
             Thread ctrlC = new Thread(() -> kernel.killAll("killed: interrupted (Ctrl-C)"), "ring0-ctrl-c");
             Runtime.getRuntime().addShutdownHook(ctrlC);
