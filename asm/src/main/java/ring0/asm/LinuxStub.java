@@ -82,6 +82,13 @@ public final class LinuxStub {
     /** What the {@code stop} service writes to stderr before exiting with {@link #EXIT_STOPPED}. */
     public static final String STOPPED_MESSAGE = "ring0: stopped: stack limit reached\n";
 
+    /**
+     * Where the stub keeps the {@code envp} the process started with, for
+     * {@code spawn}: this many bytes after the allocator state (whose address
+     * is in the reserved word), so in the same mapping, out of the program's reach.
+     */
+    static final int ENVP_OFFSET = ThunkHeap.STATE_SIZE;
+
     private static final int SYS_MMAP = 9, SYS_MPROTECT = 10, SYS_EXIT_GROUP = 231;
     private static final int MAP_PRIVATE_ANONYMOUS = 0x22, MAP_32BIT_SHIFT = 6; // MAP_32BIT = 0x40 = 1 << 6
 
@@ -180,7 +187,7 @@ public final class LinuxStub {
 
     /**
      * Sizes the argument region into rbx, then maps guard + stack + arguments
-     * + the heap state (below 2 GiB for int80) and makes the guard
+     * + the heap state and envp (below 2 GiB for int80) and makes the guard
      * inaccessible; rbp = mapping.
      */
     private static void mapStack(StubAssembler a) {
@@ -196,7 +203,7 @@ public final class LinuxStub {
         a.inc(RCX);
         a.jmp("_start.size");
         a.label("_start.sized");
-        a.lea(RSI, at(RBX, GUARD_SIZE + STACK_SIZE + ThunkHeap.STATE_SIZE + 4095));
+        a.lea(RSI, at(RBX, GUARD_SIZE + STACK_SIZE + ENVP_OFFSET + 8 + 4095));
         a.alu(AND, RSI, -4096);
         a.zero(RDI);
         a.mov32(RDX, 3);                                     // PROT_READ | PROT_WRITE
@@ -253,12 +260,15 @@ public final class LinuxStub {
     /**
      * Sets the limit word to {@link #LIMIT_ABOVE_BOTTOM} bytes above the
      * bottom of the stack, and the reserved word to the heap state: the 16
-     * zero bytes right after the argument region (r9).
+     * zero bytes right after the argument region (r9); stores envp after
+     * the heap state.
      */
     private static void controlWords(StubAssembler a) {
         a.lea(RAX, at(RBP, GUARD_SIZE + LIMIT_ABOVE_BOTTOM));
         a.rip("limit", m -> new Insn.Mov(Width.QWORD, m, RAX));
         a.rip(ThunkHeap.STATE_POINTER, m -> new Insn.Mov(Width.QWORD, m, R9));
+        a.lea(RAX, at(R13, R12, 8, 8));                     // envp: after argv and its null
+        a.mov(at(R9, ENVP_OFFSET), RAX);
     }
 
     private static void fillSlots(StubAssembler a, List<Service> imports) {

@@ -22,6 +22,8 @@ final class ThunkCommon {
     private ThunkCommon() {}
 
     static final int EFAULT = 14, EINVAL = 22, ENAMETOOLONG = 36;
+    /** Linux's O_CLOEXEC (the same on x86-64 and i386), which the open thunks add to every open. */
+    static final int O_CLOEXEC = 0x80000;
     /** Longest path {@code open} accepts, in bytes (without the terminating NUL the thunk adds). */
     static final int PATH_MAX = 4095;
     /** Stack bytes the open thunks reserve for the NUL-terminated copy of the path. */

@@ -91,7 +91,9 @@ final class ThunkInt80 {
             case GETPPID -> noArgs(a, GETPPID);
             case ALLOC, NEWBYTES, NEWWORDS -> ThunkHeap.service(a, n, s, true);
             case CLOCK -> clock(a, n);
-            case SPAWN, WAIT, KILL -> ThunkCommon.fail(a, n + ".enosys", 38); // TEMPORARY: process thunks come next
+            case SPAWN -> ThunkProcess.spawn(a, n, true);
+            case WAIT -> ThunkProcess.waitChild(a, n, true);
+            case KILL -> ThunkProcess.kill(a, n, true);
             case STOP -> ThunkCommon.writeAndExit(a, LinuxStub.STOPPED_MESSAGE, LinuxStub.EXIT_STOPPED, true);
         }
     }
@@ -136,7 +138,10 @@ final class ThunkInt80 {
         ThunkCommon.fail(a, n + ".efault", EFAULT);
     }
 
-    /** open(path, flags, mode): copy of the path on the (low) stack; O_LARGEFILE added as 64-bit Linux does. */
+    /**
+     * open(path, flags, mode): copy of the path on the (low) stack; O_LARGEFILE added as 64-bit Linux does,
+     * and O_CLOEXEC, so that children {@code spawn} starts get only descriptors 0, 1 and 2.
+     */
     private static void open(StubAssembler a, String n) {
         int frame = ThunkCommon.PATH_BUFFER; // plus the saved rbx: rsp stays 16-byte aligned
         a.mov(RCX, at(RDI, 0));
@@ -148,7 +153,7 @@ final class ThunkInt80 {
         ThunkCommon.copyPath(a, n, n + ".nul");
         a.mov(RBX, RSP);
         a.mov(Width.DWORD, RCX, RSI);
-        a.alu(OR, Width.DWORD, RCX, new Imm(O_LARGEFILE));
+        a.alu(OR, Width.DWORD, RCX, new Imm(O_LARGEFILE | ThunkCommon.O_CLOEXEC));
         call(a, OPEN);                   // edx = mode already
         a.alu(ADD, RSP, frame);
         a.pop(RBX);

@@ -6,6 +6,7 @@ import static ring0.asm.ThunkCommon.EINVAL;
 import static ring0.asm.ThunkCommon.ENAMETOOLONG;
 import static ring0.isa.Insn.AluOp.ADD;
 import static ring0.isa.Insn.AluOp.CMP;
+import static ring0.isa.Insn.AluOp.OR;
 import static ring0.isa.Insn.AluOp.SUB;
 import static ring0.isa.Reg.RAX;
 import static ring0.isa.Reg.RCX;
@@ -50,7 +51,9 @@ final class ThunkSyscall {
             case GETPPID -> simple(a, GETPPID);
             case ALLOC, NEWBYTES, NEWWORDS -> ThunkHeap.service(a, n, s, false);
             case CLOCK -> clock(a, n);
-            case SPAWN, WAIT, KILL -> ThunkCommon.fail(a, n + ".enosys", 38); // TEMPORARY: process thunks come next
+            case SPAWN -> ThunkProcess.spawn(a, n, false);
+            case WAIT -> ThunkProcess.waitChild(a, n, false);
+            case KILL -> ThunkProcess.kill(a, n, false);
             case STOP -> ThunkCommon.writeAndExit(a, LinuxStub.STOPPED_MESSAGE, LinuxStub.EXIT_STOPPED, false);
         }
     }
@@ -74,7 +77,10 @@ final class ThunkSyscall {
         ThunkCommon.fail(a, n + ".efault", EFAULT);
     }
 
-    /** open(path, flags, mode): the path byte array is copied, NUL-terminated, to the stack. */
+    /**
+     * open(path, flags | O_CLOEXEC, mode): the path byte array is copied, NUL-terminated, to the stack.
+     * Close-on-exec keeps the descriptor from children that {@code spawn} starts (they get only 0, 1, 2).
+     */
     private static void open(StubAssembler a, String n) {
         int frame = ThunkCommon.PATH_BUFFER + 8; // keeps rsp 16-byte aligned
         a.mov(RCX, at(RDI, 0));
@@ -84,6 +90,7 @@ final class ThunkSyscall {
         a.alu(SUB, RSP, frame);
         ThunkCommon.copyPath(a, n, n + ".nul");
         a.mov(RDI, RSP);
+        a.alu(OR, Width.DWORD, RSI, new Imm(ThunkCommon.O_CLOEXEC));
         call(a, OPEN);
         a.alu(ADD, RSP, frame);
         a.ret();

@@ -128,6 +128,15 @@ class ExamplesRunTest {
         byte[] big = new byte[200_000];                     // several 64 KiB chunks, every byte value
         new Random(42).nextBytes(big);
         cases.add(new Case("upper", List.of(), Map.of(), big, upcase(big), 0, ""));
+
+        // run spawns the examples built next to the work directories (runsAsExpected builds them)
+        cases.add(ok("run", List.of("../hello"), "", "hello, world\n"));
+        cases.add(ok("run", List.of("../list", "100"), "", "5050\n"));
+        cases.add(new Case("run", List.of("../cat", "-", "in.txt"), Map.of("in.txt", "file\n"), latin1("stdin\n"),
+                latin1("stdin\nfile\n"), 0, ""));
+        cases.add(fails("run", List.of("../list", "x"), 2, listUsage));
+        cases.add(fails("run", List.of("no-such-program"), 127, "run: cannot spawn no-such-program: errno 2\n"));
+        cases.add(fails("run", List.of(), 2, "usage: run PROG [ARG]...\n"));
         return cases;
     }
 
@@ -139,6 +148,7 @@ class ExamplesRunTest {
     @MethodSource("runs")
     void runsAsExpected(Case c, String gate) throws Exception {
         Path exe = build(c.example());
+        if (c.example().equals("run")) List.of("hello", "list", "cat").forEach(ExamplesRunTest::build);
         Path work = Files.createTempDirectory(dir, c.example());
         for (var f : c.files().entrySet()) Files.writeString(work.resolve(f.getKey()), f.getValue());
         Path in = work.resolve("stdin");

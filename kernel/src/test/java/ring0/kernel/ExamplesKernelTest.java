@@ -64,6 +64,15 @@ class ExamplesKernelTest {
         c.add(new Case("tree", List.of(), new byte[0], Map.of()));
         c.add(new Case("closure", List.of(), new byte[0], Map.of()));
         c.add(new Case("upper", List.of(), noise, Map.of()));
+        // run spawns another example (built into the root as NAME.elf by its own case or below)
+        c.add(new Case("run", List.of("./hello.elf"), new byte[0], Map.of()));
+        c.add(new Case("run", List.of("./cat.elf", "one.txt", "-"), "typed in\n".getBytes(StandardCharsets.UTF_8),
+                Map.of("one.txt", "first file\n")));
+        c.add(new Case("run", List.of("./fib.elf", "x"), new byte[0], Map.of()));
+        c.add(new Case("run", List.of("./run.elf", "./list.elf", "5"), new byte[0], Map.of()));
+        c.add(new Case("run", List.of("./absent.elf"), new byte[0], Map.of()));
+        c.add(new Case("run", List.of("one.txt"), new byte[0], Map.of("one.txt", "not a program\n")));
+        c.add(new Case("run", List.of(), new byte[0], Map.of()));
         return c.stream();
     }
 
@@ -91,16 +100,21 @@ class ExamplesKernelTest {
         });
     }
 
+    /** Writes example {@code e} into the root as {@code e.elf}, executable, if it is not there yet. */
+    private static void install(String e) throws IOException {
+        Path exe = root.resolve(e + ".elf");
+        if (!Files.exists(exe)) {
+            Files.write(exe, elf(e));
+            Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void kernelModeAgreesWithLinux(Case c) throws Exception {
         byte[] elf = elf(c.example());
         for (var f : c.files().entrySet()) Files.writeString(root.resolve(f.getKey()), f.getValue());
-        Path exe = root.resolve(c.example() + ".elf");
-        if (!Files.exists(exe)) {
-            Files.write(exe, elf);
-            Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwx------"));
-        }
+        for (String e : List.of(c.example(), "hello", "cat", "fib", "list", "run")) install(e);
         String name = "./" + c.example() + ".elf";
 
         List<String> cmd = new ArrayList<>(List.of(name));
