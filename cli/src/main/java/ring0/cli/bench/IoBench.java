@@ -15,8 +15,8 @@ import java.util.stream.Stream;
  * and in kernel mode for each file size, and keeps each test's throughput.
  *
  * <p>How it times, like IOzone: the program reads {@code clock} around the
- * read or write loop only (opening and creating are never timed; close, and
- * fsync when it exists, only with the flags that say so). A small file is
+ * read or write loop only (opening and creating are never timed; close and
+ * fsync only with the flags that say so). A small file is
  * too short for a clock reading to be negligible, so one timed run goes
  * through several files of the same size, one after the other, until about
  * {@link Config#bytesPerRun} bytes have moved. Each size is run
@@ -39,7 +39,8 @@ final class IoBench {
      *
      * @param sizes       file sizes in bytes, increasing
      * @param record      bytes per read or write call
-     * @param flags       iozone's FLAGS argument: {@code -}, or {@code c} (close inside the timing)
+     * @param flags       iozone's FLAGS argument: {@code -}, or any of {@code c} (close inside the timing) and
+     *                    {@code e} (fsync of each written file inside the timing)
      * @param runs        runs per size and gate
      * @param bytesPerRun how many bytes a timed run should move at least (through several files if need be)
      * @param maxFiles    most files in one run

@@ -9,7 +9,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import ring0.abi.Service;
 
 /** {@code ring0 bench io}: file throughput on Linux and in kernel mode (the paper's Figure 1). */
 @Command(
@@ -19,7 +18,8 @@ import ring0.abi.Service;
             "%nRuns bench/iozone.tal (Write, Re-write, Read, Re-read with 16 KB records) for each file size "
                 + "on Linux through the syscall gate and in kernel mode, and prints the median MB/s "
                 + "(10^6 bytes/s) of several runs and ring0's gain in percent. Only the read/write loop is "
-                + "timed; opening and creating never are. Files smaller than 4 MB are repeated within one "
+                + "timed (with --close also close, with --fsync also an fsync of each written file and close); "
+                + "opening and creating never are. Files smaller than 4 MB are repeated within one "
                 + "timed run (several files of that size) so that the clock readings do not matter.",
         })
 final class IoCommand implements Callable<Integer> {
@@ -37,8 +37,7 @@ final class IoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON instead of the tables")
     boolean json;
 
-    @Option(names = "--fsync", description = "include fsync and close in the timing (IOzone -e -c); refused while "
-            + "the kernel interface has no fsync service")
+    @Option(names = "--fsync", description = "include fsync (of each written file) and close in the timing (IOzone -e -c)")
     boolean fsync;
 
     @Option(names = "--close", description = "include close in the timing (IOzone -c)")
@@ -72,11 +71,6 @@ final class IoCommand implements Callable<Integer> {
         if (runs < 1) throw new ParameterException(spec.commandLine(), "--runs must be positive");
         for (long s : sz) {
             if (s < rec) throw new ParameterException(spec.commandLine(), "size " + Lists.sizeText(s) + " is below the record size");
-        }
-        if (fsync && Service.byName("fsync") == null) {
-            err.println("ring0 bench io: --fsync is not available: the kernel interface (ring0.abi.Service) has no fsync "
-                    + "service yet, so iozone.tal cannot call it. --close times close alone (IOzone -c).");
-            return BenchCommand.USAGE;
         }
         String flags = fsync ? "ec" : close ? "c" : "-";
         var config = new IoBench.Config(sz, (int) rec, flags, runs, 4L << 20, 64, 2);

@@ -11,7 +11,6 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import ring0.abi.Service;
 import ring0.cli.Main;
 
 /** {@code ring0 bench syscalls} and {@code ring0 bench io} end to end, with tiny counts and sizes. */
@@ -82,11 +81,6 @@ class CommandsTest {
         var size = BenchCli.run("io", "--sizes", "8k");
         assertThat(size.status()).isEqualTo(2);
         assertThat(size.err()).contains("below the record size");
-        if (Service.byName("fsync") == null) {
-            var fsync = BenchCli.run("io", "--fsync", "--sizes", "64k");
-            assertThat(fsync.status()).isEqualTo(2);
-            assertThat(fsync.err()).contains("no fsync service");
-        }
     }
 
     @Test

@@ -106,7 +106,7 @@ class ProgramsTest {
         try (Kernel k = new Kernel(tmp, Kernel.Options.defaults())) {
             for (Runner r : List.of(new NativeRunner(Gate.SYSCALL, p.exe(), TIMEOUT),
                     new KernelRunner(Gate.RING0, k, p.elf(), p.name(), tmp, TIMEOUT))) {
-                for (String flags : List.of("-", "c")) {
+                for (String flags : List.of("-", "c", "e", "ec")) {
                     Path a = tmp.resolve(r.gate().label + flags + "a"), b = tmp.resolve(r.gate().label + flags + "b");
                     // 40000 bytes is 2 whole records of 16384; the rest of a record is not written
                     List<Measurement> ms = Measurement.parseAll("iozone",

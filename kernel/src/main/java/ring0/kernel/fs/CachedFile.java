@@ -1,8 +1,6 @@
 package ring0.kernel.fs;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class CachedFile {
     final PageCache cache;
-    final HostAttrs.FileKey key;
+    final FileKey key;
     final ReentrantLock lock = new ReentrantLock();
 
     /** Cached pages by index. */
@@ -32,22 +30,34 @@ final class CachedFile {
     /** How many bytes the host file is known to hold; {@code size >= hostSize}. */
     long hostSize;
     /** The host file, open while at least one descriptor is; {@code null} otherwise. */
-    FileChannel channel;
-    /** Whether {@link #channel} was opened for writing. */
+    HostFile host;
+    /** Whether {@link #host} was opened for writing. */
     boolean writable;
-    /** The path the file was last opened by, for {@code fstat}. */
+    /** The path the file was last opened by (for messages). */
     Path path;
-    /** Host attributes at the last open or last close, to notice changes made by others between opens. */
-    HostAttrs snapshot;
-    /** When a program last wrote into the cache, or {@code null}. */
+    /**
+     * The host's attributes of this inode, from {@code fstat} of the
+     * descriptor at the last open, or at the last close if the kernel changed
+     * the host file since: {@code fstat} answers from them, and the next open
+     * compares them with the host's to notice changes made by others between
+     * opens. {@code null} if unknown (the next open drops the cached pages).
+     */
+    Stat snapshot;
+    /** The kernel changed the host file (write-back, truncation) since {@link #snapshot} was taken. */
+    boolean hostChanged;
+    /** When a program last wrote into the cache (or truncated the file), or {@code null}. */
     Instant lastWrite;
+    /** {@code fstat}'s answer while nothing changes: dropped by every write, truncation and open. */
+    Stat stat;
+    /** How many of {@link #pages} are dirty. */
+    int dirtyPages;
     /** An errno from a write-back that nobody could be told about yet (eviction); 0 if none. */
     int pendingError;
 
     /** Open descriptors. Guarded by the cache lock. */
     int refs;
 
-    CachedFile(PageCache cache, HostAttrs.FileKey key) {
+    CachedFile(PageCache cache, FileKey key) {
         this.cache = cache;
         this.key = key;
     }
@@ -90,49 +100,133 @@ final class CachedFile {
                 int chunk = (int) Math.min(PageCache.PAGE_SIZE - inPage, count - done);
                 Page page = cache.page(this, p / PageCache.PAGE_SIZE, chunk < PageCache.PAGE_SIZE);
                 MemorySegment.copy(src, off + done, page.frame, inPage, chunk);
-                page.dirty = true;
+                if (!page.dirty) {
+                    page.dirty = true;
+                    dirtyPages++;
+                }
                 done += chunk;
                 size = Math.max(size, p + chunk);
             }
         } catch (FsError e) {
             if (done == 0) throw e;
         }
-        if (done > 0) lastWrite = Instant.now();
+        if (done > 0) {
+            lastWrite = Instant.now();
+            stat = null;
+        }
         return done;
     }
 
-    /** Writes one dirty page to the host. Caller holds {@link #lock}. */
-    void writePage(Page page) throws IOException {
-        long start = page.start();
-        int len = (int) Math.min(PageCache.PAGE_SIZE, size - start);
-        if (len > 0) {
-            if (channel == null || !writable) throw new IOException("Input/output error: no writable channel");
-            var buf = page.frame.asSlice(0, len).asByteBuffer();
-            long at = start;
-            while (buf.hasRemaining()) at += channel.write(buf, at);
-            hostSize = Math.max(hostSize, start + len);
+    /**
+     * The file's {@code struct stat}: the host's attributes of the inode as
+     * of the last open ({@link #snapshot}), with the size the cache knows
+     * (unflushed writes included) and, if a program wrote since, that write's
+     * time as {@code mtime} and {@code ctime}. Kept until the next change, so
+     * repeated calls cost a field read. Caller holds {@link #lock}.
+     */
+    Stat stat() {
+        Stat s = stat;
+        if (s != null) return s;
+        Stat h = snapshot;
+        if (h == null) {
+            // Only after the last close (a late fstat racing with close): the type and the size are all we know.
+            return new Stat(key.dev(), key.ino(), 0, Stat.S_IFREG, 0, 0, 0, size, PageCache.PAGE_SIZE, 0, 0, 0, 0, 0, 0, 0);
         }
-        page.dirty = false;
-        cache.countWriteback();
+        long mSec = h.mtimeSec(), mNsec = h.mtimeNsec(), cSec = h.ctimeSec(), cNsec = h.ctimeNsec();
+        if (lastWrite != null) {
+            long wSec = lastWrite.getEpochSecond(), wNsec = lastWrite.getNano();
+            if (wSec > mSec || (wSec == mSec && wNsec > mNsec)) {
+                mSec = wSec;
+                mNsec = wNsec;
+            }
+            if (wSec > cSec || (wSec == cSec && wNsec > cNsec)) {
+                cSec = wSec;
+                cNsec = wNsec;
+            }
+        }
+        // The host's block count while its size is ours; else whole pages for what the cache holds.
+        long blocks = size == h.size() ? h.blocks()
+                : (size + PageCache.PAGE_SIZE - 1) / PageCache.PAGE_SIZE * (PageCache.PAGE_SIZE / 512);
+        s = new Stat(h.dev(), h.ino(), h.nlink(), h.mode(), h.uid(), h.gid(), h.rdev(), size, h.blksize(), blocks,
+                h.atimeSec(), h.atimeNsec(), mSec, mNsec, cSec, cNsec);
+        stat = s;
+        return s;
     }
 
     /**
-     * Writes every dirty page to the host, in file order. Caller holds
-     * {@link #lock}. Throws the errno of the first failure, or one a past
-     * eviction could not report.
+     * Writes the run of consecutive dirty pages around {@code page} (at most
+     * {@link HostFile#IOV_MAX}) to the host in one gathering write; used by
+     * eviction. Caller holds {@link #lock}; {@code page} is dirty.
+     */
+    void writeAround(Page page) throws FsError {
+        long first = page.index, last = page.index;
+        while (page.index - first < HostFile.IOV_MAX / 2 && isDirty(first - 1)) first--;
+        while (last - first + 1 < HostFile.IOV_MAX && isDirty(last + 1)) last++;
+        List<Page> run = new ArrayList<>((int) (last - first + 1));
+        for (long i = first; i <= last; i++) run.add(pages.get(i));
+        writeRun(run);
+    }
+
+    private boolean isDirty(long index) {
+        Page p = index >= 0 ? pages.get(index) : null;
+        return p != null && p.dirty;
+    }
+
+    /**
+     * Writes every dirty page to the host, in file order, each run of
+     * consecutive pages in one gathering write ({@code pwritev}). Caller
+     * holds {@link #lock}. Throws the errno of the first failure, or one a
+     * past eviction could not report.
      */
     void writeBack() throws FsError {
-        List<Page> dirty = new ArrayList<>();
-        for (Page p : pages.values()) if (p.dirty) dirty.add(p);
-        dirty.sort(Comparator.comparingLong(p -> p.index));
-        for (Page p : dirty) {
-            try {
-                writePage(p);
-            } catch (IOException e) {
-                throw HostErrors.error(e);
+        if (dirtyPages > 0) {
+            List<Page> dirty = new ArrayList<>(dirtyPages);
+            for (Page p : pages.values()) if (p.dirty) dirty.add(p);
+            dirty.sort(Comparator.comparingLong(p -> p.index));
+            int from = 0;
+            for (int i = 1; i <= dirty.size(); i++) {
+                if (i == dirty.size() || dirty.get(i).index != dirty.get(i - 1).index + 1 || i - from == HostFile.IOV_MAX) {
+                    writeRun(dirty.subList(from, i));
+                    from = i;
+                }
             }
         }
         takePendingError();
+    }
+
+    /**
+     * Writes {@code run}, dirty pages of consecutive indexes, with one
+     * {@code pwritev} (the last page only up to the file's size); they are
+     * clean afterwards. Caller holds {@link #lock}.
+     */
+    private void writeRun(List<Page> run) throws FsError {
+        long start = run.getFirst().start();
+        List<MemorySegment> parts = new ArrayList<>(run.size());
+        long end = start;
+        for (Page p : run) {
+            int len = (int) Math.max(0, Math.min(PageCache.PAGE_SIZE, size - p.start()));
+            if (len == 0) break;
+            parts.add(p.frame.asSlice(0, len));
+            end = p.start() + len;
+        }
+        if (!parts.isEmpty()) {
+            if (host == null || !writable) throw new FsError(Errno.EIO);
+            hostChanged = true;
+            host.writeFully(parts, start);
+            hostSize = Math.max(hostSize, end);
+            cache.countWriteback(parts.size());
+        }
+        for (Page p : run) {
+            if (p.dirty) {
+                p.dirty = false;
+                dirtyPages--;
+            }
+        }
+    }
+
+    /** Forgets every page's dirtiness count (the caller dropped all pages). Caller holds {@link #lock}. */
+    void pagesDropped() {
+        dirtyPages = 0;
     }
 
     /** Throws, once, the errno of a write-back nobody has been told about. Caller holds {@link #lock}. */

@@ -1,23 +1,44 @@
 package ring0.kernel.fs;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * A directory opened read-only (there is no service to list it yet, so it is
  * good for {@code fstat} and {@code fsync}). {@code read} fails with
- * {@code EISDIR}, as on Linux. Locking: the position is guarded by this object.
+ * {@code EISDIR}, as on Linux. A host directory keeps its own host
+ * descriptor, so {@code fstat} and {@code fsync} reach exactly the directory
+ * that was opened, without a second look-up by path.
+ * Locking: this object's monitor guards the position and the descriptor.
  */
 public final class DirectoryFile implements OpenFile {
     /** The host directory, or {@code null} for the virtual {@code /dev}. */
-    private final Path path;
+    private final HostFile host;
+    /** Its attributes at open (the answer if a later {@code fstat} fails). */
+    private final Stat atOpen;
     private long pos;
+    private boolean closed;
 
-    DirectoryFile(Path path) { this.path = path; }
+    private DirectoryFile(HostFile host, Stat atOpen) {
+        this.host = host;
+        this.atOpen = atOpen;
+    }
+
+    /** The virtual {@code /dev}. */
+    static DirectoryFile virtualDev() { return new DirectoryFile(null, DeviceStat.devDirectory()); }
+
+    /** Opens the host directory {@code path} (never following a final symbolic link; {@code EACCES} if unreadable). */
+    static DirectoryFile open(Path path) throws FsError {
+        HostFile h = HostFile.openDirectory(path);
+        try {
+            Stat st = h.stat();
+            if (st.type() != Stat.S_IFDIR) throw new FsError(Errno.ENOTDIR);
+            return new DirectoryFile(h, st);
+        } catch (FsError e) {
+            h.closeQuietly();
+            throw e;
+        }
+    }
 
     @Override public long read(MemorySegment dst, long off, long count) { return -Errno.EISDIR; }
 
@@ -41,14 +62,14 @@ public final class DirectoryFile implements OpenFile {
         return to;
     }
 
+    /** The host's current attributes of the directory ({@code fstat} of its descriptor). */
     @Override
-    public Stat stat() {
-        if (path == null) return DeviceStat.devDirectory();
+    public synchronized Stat stat() {
+        if (host == null || closed) return atOpen;
         try {
-            HostAttrs a = HostAttrs.read(path);
-            return a.toStat(a.size(), null, -1);
-        } catch (IOException e) {
-            return DeviceStat.devDirectory();
+            return host.stat();
+        } catch (FsError e) {
+            return atOpen;
         }
     }
 
@@ -58,15 +79,27 @@ public final class DirectoryFile implements OpenFile {
      * {@code /dev} has nothing to force.
      */
     @Override
-    public int fsync() {
-        if (path == null) return 0;
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            ch.force(true);
+    public synchronized int fsync() {
+        if (closed) return -Errno.EBADF;
+        if (host == null) return 0;
+        try {
+            host.force();
             return 0;
-        } catch (IOException e) {
-            return -HostErrors.errno(e);
+        } catch (FsError e) {
+            return -e.errno;
         }
     }
 
-    @Override public int close() { return 0; }
+    @Override
+    public synchronized int close() {
+        if (closed) return -Errno.EBADF;
+        closed = true;
+        if (host == null) return 0;
+        try {
+            host.close();
+            return 0;
+        } catch (FsError e) {
+            return -e.errno;
+        }
+    }
 }

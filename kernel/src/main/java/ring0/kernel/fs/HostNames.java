@@ -20,8 +20,14 @@ import java.util.Arrays;
  */
 final class HostNames {
     private final Charset charset;
+    /** ASCII bytes decode to themselves and back (UTF-8 and ISO-8859-1 hosts): the common case needs no coder. */
+    private final boolean asciiIsExact;
 
-    HostNames(Charset charset) { this.charset = charset; }
+    HostNames(Charset charset) {
+        this.charset = charset;
+        this.asciiIsExact = charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.ISO_8859_1)
+                || charset.equals(StandardCharsets.US_ASCII);
+    }
 
     /** The charset the JDK uses for file names on this host. */
     static HostNames platform() {
@@ -37,6 +43,7 @@ final class HostNames {
 
     /** The host string for one component, which never contains {@code /} or NUL. */
     String decode(byte[] name) throws FsError {
+        if (asciiIsExact && isAscii(name)) return new String(name, StandardCharsets.US_ASCII);
         CharsetDecoder dec = charset.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -48,6 +55,11 @@ final class HostNames {
         }
         if (!Arrays.equals(encodeStrict(s), name)) throw new FsError(Errno.EILSEQ);
         return s;
+    }
+
+    private static boolean isAscii(byte[] name) {
+        for (byte b : name) if (b < 0) return false;
+        return true;
     }
 
     /** The bytes of a host string (symbolic link targets); unmappable characters are replaced. */

@@ -1,15 +1,12 @@
 package ring0.kernel.fs;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -31,7 +28,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * file's cached size; reads that hit the cache never touch the host. Dirty
  * pages reach the host on {@code fsync}, on the close of a file's last
  * descriptor (in any process; also at process exit, which closes every
- * descriptor), and on eviction. Clean pages stay cached after the last close;
+ * descriptor), and on eviction; each run of consecutive dirty pages goes in
+ * one gathering write (eviction writes the run around its victim). Clean pages stay cached after the last close;
  * the next open keeps them only if the host file's size, mtime and ctime are
  * as the kernel left them.
  *
@@ -49,8 +47,14 @@ public final class PageCache implements AutoCloseable {
     public static final long DEFAULT_CAPACITY = 256L << 20;
     private static final int SLAB_PAGES = 256;
 
-    /** Counters and occupancy, for tests and the kernel's statistics. */
-    public record Stats(long hits, long misses, long evictions, long writebacks,
+    /**
+     * Counters and occupancy, for tests and the kernel's statistics.
+     *
+     * @param writebacks pages written back to the host
+     * @param hostWrites host write calls that wrote them (one per run of consecutive dirty pages, at most
+     *                   {@link HostFile#IOV_MAX} pages each)
+     */
+    public record Stats(long hits, long misses, long evictions, long writebacks, long hostWrites,
                         long residentPages, long capacityPages) {}
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -58,13 +62,13 @@ public final class PageCache implements AutoCloseable {
     /** Sentinel of the page list: {@code lru.next} is the oldest page, {@code lru.prev} the newest. */
     private final Page lru = new Page(null, -1, MemorySegment.NULL);
     private final ArrayDeque<MemorySegment> free = new ArrayDeque<>();
-    private final Map<HostAttrs.FileKey, CachedFile> files = new HashMap<>();
+    private final Map<FileKey, CachedFile> files = new HashMap<>();
     private long maxFrames;
     private long allocatedFrames;
     private boolean closed;
 
     private final LongAdder hits = new LongAdder(), misses = new LongAdder(),
-            evictions = new LongAdder(), writebacks = new LongAdder();
+            evictions = new LongAdder(), writebacks = new LongAdder(), hostWrites = new LongAdder();
 
     /** A cache of {@link #DEFAULT_CAPACITY} bytes. */
     public PageCache() { this(DEFAULT_CAPACITY); }
@@ -86,7 +90,7 @@ public final class PageCache implements AutoCloseable {
     public Stats stats() {
         lock.lock();
         try {
-            return new Stats(hits.sum(), misses.sum(), evictions.sum(), writebacks.sum(),
+            return new Stats(hits.sum(), misses.sum(), evictions.sum(), writebacks.sum(), hostWrites.sum(),
                     allocatedFrames - free.size(), maxFrames);
         } finally {
             lock.unlock();
@@ -121,58 +125,65 @@ public final class PageCache implements AutoCloseable {
 
     /**
      * Registers a new descriptor of the host file at {@code path}, whose
-     * channel {@code ch} was just opened ({@code READ}, plus {@code WRITE} if
-     * {@code writable}) and whose attributes are {@code attrs}. The cache keeps
-     * {@code ch} if it needs it and closes it otherwise. With {@code truncate}
+     * host descriptor {@code ch} was just opened (for reading, and writing if
+     * {@code writable}) and whose attributes ({@code fstat} of {@code ch}) are
+     * {@code attrs}. The cache keeps {@code ch} if it needs it and closes it
+     * otherwise. With {@code truncate}
      * the file is emptied, in the cache and on the host. Every successful call
      * must be paired with one {@link #release}.
      * Locking: takes the cache lock, then the file's lock; no lock held on return.
      */
-    CachedFile open(Path path, FileChannel ch, boolean writable, HostAttrs attrs, boolean truncate) throws FsError {
+    CachedFile open(Path path, HostFile ch, boolean writable, Stat attrs, boolean truncate) throws FsError {
         CachedFile f;
         lock.lock();
         try {
-            if (closed) throw new FsError(Errno.EIO);
-            f = files.computeIfAbsent(attrs.key(), k -> new CachedFile(this, k));
+            if (closed) {
+                ch.closeQuietly();
+                throw new FsError(Errno.EIO);
+            }
+            f = files.computeIfAbsent(FileKey.of(attrs), k -> new CachedFile(this, k));
             f.refs++;
         } finally {
             lock.unlock();
         }
-        FileChannel unused = ch;
-        IOException failure = null;
+        HostFile unused = ch;
+        FsError failure = null;
         f.lock.lock();
         try {
-            if (f.channel == null) {
+            if (f.host == null) {
                 if (!sameHostContent(f.snapshot, attrs)) {
                     dropPages(f);
                     f.size = f.hostSize = attrs.size();
                     f.lastWrite = null;
                 }
-                f.channel = ch;
+                f.host = ch;
                 f.writable = writable;
                 unused = null;
             } else if (writable && !f.writable) {
-                unused = f.channel;
-                f.channel = ch;
+                unused = f.host;
+                f.host = ch;
                 f.writable = true;
             }
             f.path = path;
             f.snapshot = attrs;
+            f.hostChanged = false;
+            f.stat = null;
             if (truncate) {
                 dropPages(f);
-                f.channel.truncate(0);
+                f.hostChanged = true;
+                f.host.truncate(0);
                 f.size = f.hostSize = 0;
                 f.lastWrite = Instant.now();
             }
-        } catch (IOException e) {
+        } catch (FsError e) {
             failure = e;
         } finally {
             f.lock.unlock();
         }
-        closeQuietly(unused);
+        if (unused != null) unused.closeQuietly();
         if (failure != null) {
             release(f);
-            throw HostErrors.error(failure);
+            throw failure;
         }
         return f;
     }
@@ -203,18 +214,23 @@ public final class PageCache implements AutoCloseable {
                 err = e.errno;
                 dropPages(f);
             }
-            try {
-                HostAttrs now = HostAttrs.read(f.path);
-                f.snapshot = now.key().equals(f.key) ? now : null;
-            } catch (IOException e) {
-                f.snapshot = null;
+            if (f.hostChanged) {
+                // What the kernel left on the host, for the next open's comparison.
+                try {
+                    Stat now = f.host.stat();
+                    f.snapshot = FileKey.of(now).equals(f.key) ? now : null;
+                } catch (FsError e) {
+                    f.snapshot = null;
+                }
+                f.hostChanged = false;
+                f.stat = null;
             }
             try {
-                f.channel.close();
-            } catch (IOException e) {
-                if (err == 0) err = HostErrors.errno(e);
+                f.host.close();
+            } catch (FsError e) {
+                if (err == 0) err = e.errno;
             }
-            f.channel = null;
+            f.host = null;
             f.writable = false;
             forgetIfUnused(f);
             return err;
@@ -225,19 +241,17 @@ public final class PageCache implements AutoCloseable {
 
     /**
      * Writes {@code f}'s dirty pages back and forces the host file to stable
-     * storage ({@code FileChannel.force(true)}). Returns 0 or an errno.
+     * storage ({@code fsync(2)} of the host descriptor). Returns 0 or an errno.
      * Locking: takes the file's lock for the whole operation.
      */
     int fsync(CachedFile f) {
         f.lock.lock();
         try {
             f.writeBack();
-            f.channel.force(true);
+            f.host.force();
             return 0;
         } catch (FsError e) {
             return e.errno;
-        } catch (IOException e) {
-            return HostErrors.errno(e);
         } finally {
             f.lock.unlock();
         }
@@ -263,14 +277,14 @@ public final class PageCache implements AutoCloseable {
         MemorySegment frame = takeFrame();
         try {
             if (fill) fill(f, index, frame);
-        } catch (IOException e) {
+        } catch (FsError e) {
             lock.lock();
             try {
                 free.push(frame);
             } finally {
                 lock.unlock();
             }
-            throw HostErrors.error(e);
+            throw e;
         }
         p = new Page(f, index, frame);
         f.pages.put(index, p);
@@ -283,19 +297,23 @@ public final class PageCache implements AutoCloseable {
         return p;
     }
 
-    void countWriteback() { writebacks.increment(); }
+    /** Counts {@code pages} pages written back by one host write. */
+    void countWriteback(int pages) {
+        writebacks.add(pages);
+        hostWrites.increment();
+    }
 
     /** Loads page {@code index} of {@code f} from the host; bytes the host lacks read as zero. Caller holds {@code f.lock}. */
-    private static void fill(CachedFile f, long index, MemorySegment frame) throws IOException {
-        frame.fill((byte) 0);
+    private static void fill(CachedFile f, long index, MemorySegment frame) throws FsError {
         long start = index * PAGE_SIZE;
         long want = Math.min(PAGE_SIZE, f.hostSize - start);
-        if (want <= 0) return;
-        if (f.channel == null) throw new IllegalStateException("page cache: miss on closed file " + f.path);
-        var buf = frame.asSlice(0, want).asByteBuffer();
-        while (buf.hasRemaining()) {
-            if (f.channel.read(buf, start + buf.position()) < 0) break;
+        if (want <= 0) {
+            frame.fill((byte) 0);
+            return;
         }
+        if (f.host == null) throw new IllegalStateException("page cache: miss on closed file " + f.path);
+        long got = f.host.readFully(frame.asSlice(0, want), start);
+        frame.asSlice(got).fill((byte) 0);
     }
 
     /**
@@ -347,9 +365,13 @@ public final class PageCache implements AutoCloseable {
             try {
                 if (victim.dirty) {
                     try {
-                        vf.writePage(victim);
-                    } catch (IOException e) {
-                        if (vf.pendingError == 0) vf.pendingError = HostErrors.errno(e);
+                        vf.writeAround(victim);
+                    } catch (FsError e) {
+                        if (vf.pendingError == 0) vf.pendingError = e.errno;
+                    }
+                    if (victim.dirty) {
+                        victim.dirty = false; // its data is lost; the error above tells the next fsync or close
+                        vf.dirtyPages--;
                     }
                 }
                 vf.pages.remove(victim.index);
@@ -389,6 +411,7 @@ public final class PageCache implements AutoCloseable {
             lock.unlock();
         }
         f.pages.clear();
+        f.pagesDropped();
     }
 
     /** Removes {@code f} from the registry if it has neither descriptors nor pages. Caller holds {@code f.lock}. */
@@ -401,9 +424,10 @@ public final class PageCache implements AutoCloseable {
         }
     }
 
-    private static boolean sameHostContent(HostAttrs before, HostAttrs now) {
+    private static boolean sameHostContent(Stat before, Stat now) {
         return before != null && before.size() == now.size()
-                && Objects.equals(before.mtime(), now.mtime()) && Objects.equals(before.ctime(), now.ctime());
+                && before.mtimeSec() == now.mtimeSec() && before.mtimeNsec() == now.mtimeNsec()
+                && before.ctimeSec() == now.ctimeSec() && before.ctimeNsec() == now.ctimeNsec();
     }
 
     private void linkMostRecent(Page p) {
@@ -418,14 +442,5 @@ public final class PageCache implements AutoCloseable {
         p.prev.next = p.next;
         p.next.prev = p.prev;
         p.prev = p.next = null;
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-        if (ch == null) return;
-        try {
-            ch.close();
-        } catch (IOException ignored) {
-            // Closing a channel we never used for I/O: nothing can be lost.
-        }
     }
 }

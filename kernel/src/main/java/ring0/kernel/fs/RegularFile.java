@@ -1,6 +1,5 @@
 package ring0.kernel.fs;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -101,22 +100,16 @@ public final class RegularFile implements OpenFile {
     }
 
     /**
-     * The host's attributes with the cached size (and the time of the last
-     * cached write, if later than the host's). If the host path no longer
-     * names this file, the attributes seen at open are used, with no links.
-     * Locking: the file's lock.
+     * The file's attributes as the kernel knows them, without asking the
+     * host: those of the inode at the last open, the cached size (unflushed
+     * writes included), and the time of the last write through the kernel
+     * (see {@link CachedFile#stat}). Locking: the file's lock.
      */
     @Override
     public Stat stat() {
         file.lock.lock();
         try {
-            try {
-                HostAttrs now = HostAttrs.read(file.path);
-                if (now.key().equals(file.key)) return now.toStat(file.size, file.lastWrite, -1);
-            } catch (IOException e) {
-                // fall through: the path was renamed or removed on the host
-            }
-            return file.snapshot.toStat(file.size, file.lastWrite, 0);
+            return file.stat();
         } finally {
             file.lock.unlock();
         }

@@ -1,20 +1,11 @@
 package ring0.kernel.fs;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NotDirectoryException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
-import java.util.EnumSet;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * The kernel's file system: a host directory seen as {@code /} (TRUSTED).
@@ -109,12 +100,12 @@ public final class Vfs {
             case Resolution.DevDir d -> {
                 if (excl) throw new FsError(Errno.EEXIST);
                 if (creat || wr) throw new FsError(Errno.EISDIR);
-                yield new DirectoryFile(null);
+                yield DirectoryFile.virtualDev();
             }
             case Resolution.Absent a -> {
                 if (!creat) throw new FsError(Errno.ENOENT);
                 if (a.dirOnly()) throw new FsError(Errno.EISDIR);
-                yield openRegular(a.path(), flags, rd, wr, excl ? StandardOpenOption.CREATE_NEW : StandardOpenOption.CREATE, mode);
+                yield openRegular(a.path(), flags, rd, wr, true, excl, mode);
             }
             case Resolution.Host h -> {
                 if (excl) throw new FsError(Errno.EEXIST);
@@ -123,12 +114,11 @@ public final class Vfs {
                     case OTHER -> throw new FsError(Errno.EACCES);
                     case DIRECTORY -> {
                         if (creat || wr) throw new FsError(Errno.EISDIR);
-                        if (!Files.isReadable(h.path())) throw new FsError(Errno.EACCES);
-                        yield new DirectoryFile(h.path());
+                        yield DirectoryFile.open(h.path());
                     }
                     case REGULAR -> {
                         if (dir) throw new FsError(Errno.ENOTDIR);
-                        yield openRegular(h.path(), flags, rd, wr, null, 0);
+                        yield openRegular(h.path(), flags, rd, wr, false, false, 0);
                     }
                 };
             }
@@ -151,53 +141,30 @@ public final class Vfs {
     }
 
     /**
-     * Opens (or creates, with {@code create}) the regular file {@code path}.
-     * The host open uses {@code O_NOFOLLOW}, so a symbolic link put in place of
-     * the last component after resolution fails with {@code ELOOP} instead of
-     * being followed. The cache needs to read pages it fills, so the host file
-     * is always opened for reading, also for {@code O_WRONLY}.
+     * Opens (or creates, with {@code create}; exclusively with {@code excl})
+     * the regular file {@code path}. The host open uses {@code O_NOFOLLOW}, so
+     * a symbolic link put in place of the last component after resolution
+     * fails with {@code ELOOP} instead of being followed, and
+     * {@code O_NONBLOCK}, so a fifo put there cannot block the kernel; the
+     * type is then checked on the descriptor itself ({@code fstat}), whose
+     * attributes are the ones the cache keeps. The cache needs to read pages
+     * it fills, so the host file is always opened for reading, also for
+     * {@code O_WRONLY}.
      */
-    private OpenFile openRegular(Path path, int flags, boolean rd, boolean wr, StandardOpenOption create, int mode)
+    private OpenFile openRegular(Path path, int flags, boolean rd, boolean wr, boolean create, boolean excl, int mode)
             throws FsError {
-        Set<OpenOption> opts = new HashSet<>();
-        opts.add(StandardOpenOption.READ);
-        opts.add(LinkOption.NOFOLLOW_LINKS);
-        if (wr) opts.add(StandardOpenOption.WRITE);
-        if (create != null) opts.add(create);
-        FileChannel ch;
+        HostFile host = HostFile.open(path, wr, create, excl, mode & 0777 & ~UMASK);
+        Stat attrs;
         try {
-            ch = create == null ? FileChannel.open(path, opts) : FileChannel.open(path, opts, permissions(mode));
-        } catch (IOException e) {
-            throw HostErrors.error(e);
-        }
-        HostAttrs attrs;
-        try {
-            attrs = HostAttrs.read(path);
-            if ((attrs.mode() & Stat.S_IFMT) != Stat.S_IFREG) throw new FsError(Errno.EACCES);
-        } catch (IOException | FsError e) {
-            try {
-                ch.close();
-            } catch (IOException ignored) {
-                // never used: nothing to lose
-            }
-            if (e instanceof FsError fe) throw fe;
-            throw HostErrors.error((IOException) e);
+            attrs = host.stat();
+            if (attrs.type() != Stat.S_IFREG) throw new FsError(Errno.EACCES);
+        } catch (FsError e) {
+            host.closeQuietly();
+            throw e;
         }
         boolean trunc = wr && (flags & OpenFlags.O_TRUNC) != 0;
-        CachedFile f = cache.open(path, ch, wr, attrs, trunc);
+        CachedFile f = cache.open(path, host, wr, attrs, trunc);
         return new RegularFile(f, rd, wr, (flags & OpenFlags.O_APPEND) != 0,
                 (flags & OpenFlags.O_DSYNC) != 0);
-    }
-
-    private static FileAttribute<Set<PosixFilePermission>> permissions(int mode) {
-        int m = mode & 0777 & ~UMASK;
-        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] order = {
-            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ,
-        };
-        for (int bit = 0; bit < 9; bit++) if ((m & (1 << bit)) != 0) perms.add(order[bit]);
-        return PosixFilePermissions.asFileAttribute(perms);
     }
 }

@@ -22,10 +22,14 @@
  * <ul>
  *   <li><b>Last component.</b> If it is replaced by a symbolic link after
  *       resolution, the open fails with {@code ELOOP}: the host open uses
- *       {@code O_NOFOLLOW}. If it is replaced by a fifo, the open may block
- *       (the JDK cannot pass {@code O_NONBLOCK}); the kernel refuses non-regular
- *       files only when it sees them. The inode read after the open
- *       ({@code stat} by path) could belong to a file swapped in meanwhile.
+ *       {@code O_NOFOLLOW}. If it is replaced by a fifo, the open does not
+ *       block ({@code O_NONBLOCK}), and the type is checked with
+ *       {@code fstat} of the new descriptor, so the kernel refuses anything
+ *       but a regular file (or a directory, for a directory open), and the
+ *       attributes it keeps are those of exactly the inode it opened. (A
+ *       device node swapped in is opened before it is refused: its driver's
+ *       {@code open} runs, which needs an accomplice on the host able to
+ *       create device nodes inside the root.)
  *   <li><b>Directories on the way.</b> If a directory already checked is
  *       replaced by a symbolic link pointing outside the root before the open,
  *       the host follows it: this is the one way out, and it needs an
@@ -37,7 +41,8 @@
  *   <li><b>Files changed by the host while open.</b> The cache assumes the
  *       kernel is the only writer of a file while any process has it open; a
  *       host change then is not seen (cached pages win) and may be overwritten
- *       by write-back. Between opens, a change of size, mtime or ctime makes
+ *       by write-back, and {@code fstat} keeps answering with the attributes
+ *       of the last open. Between opens, a change of size, mtime or ctime makes
  *       the next open drop the cached pages.
  * </ul>
  */

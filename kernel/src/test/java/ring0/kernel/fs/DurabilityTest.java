@@ -41,6 +41,7 @@ class DurabilityTest {
         int n = 1_000_003;
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElseThrow());
+        cmd.add("--enable-native-access=ALL-UNNAMED"); // the file layer's host I/O is FFM downcalls
         cmd.add("-cp");
         cmd.add(classPath());
         cmd.add(DurabilityChild.class.getName());
