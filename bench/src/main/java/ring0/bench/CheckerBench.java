@@ -44,13 +44,21 @@ public class CheckerBench {
     @Param("1200")
     public int copies;
 
+    /**
+     * False: copies share their precondition texts (as labels of real programs
+     * often do). True: every copy has its own type variable names, so every
+     * function's precondition text is different (see {@link TypedCorpus}).
+     */
+    @Param({"false", "true"})
+    public boolean distinctTypes;
+
     byte[] elf;
     /** Instructions in the program, as the checker counts them. */
     public int instructions;
 
     @Setup(Level.Trial)
     public void setup() throws IllTyped {
-        elf = TypedCorpus.elf(Path.of("examples/sum.tal"), copies);
+        elf = TypedCorpus.elf(Path.of("examples/sum.tal"), copies, distinctTypes);
         Verified v = Checker.check(elf, "typed-corpus");
         instructions = v.instructions();
         System.out.printf("%n[CheckerBench] %d instructions, %d labels, %d bytes of ELF; "

@@ -14,6 +14,12 @@ import ring0.asm.ElfWriter;
  * declared fact; decimal formatting with division and byte stores; kernel
  * calls) repeated under fresh names until the program has the requested
  * number of copies. Every copy is real, checked code: nothing is skipped.
+ *
+ * <p>Copies share their precondition texts, as the labels of a real program
+ * often do (every function returning an int has the same return type). With
+ * {@code distinctTypes} the stack variable {@code s} is renamed in each copy
+ * too, so that no two functions have the same precondition text: the worst
+ * case for a checker that parses each distinct text once.
  */
 public final class TypedCorpus {
     private TypedCorpus() {}
@@ -23,6 +29,14 @@ public final class TypedCorpus {
 
     /** The source of a program with {@code copies} copies of sum.tal's functions. */
     public static String source(Path sumTal, int copies) {
+        return source(sumTal, copies, false);
+    }
+
+    /**
+     * The source of a program with {@code copies} copies of sum.tal's functions;
+     * with {@code distinctTypes}, each copy's type variables have their own names.
+     */
+    public static String source(Path sumTal, int copies, boolean distinctTypes) {
         String text;
         try {
             text = Files.readString(sumTal);
@@ -39,7 +53,10 @@ public final class TypedCorpus {
         sb.append(text, 0, mainAt);
         sb.append(rename(text.substring(mainAt, funcsAt), 0));
         String funcs = text.substring(funcsAt, dataAt);
-        for (int i = 0; i < copies; i++) sb.append(rename(funcs, i));
+        for (int i = 0; i < copies; i++) {
+            String copy = rename(funcs, i);
+            sb.append(distinctTypes ? copy.replaceAll("\\bs\\b", "s_" + i) : copy);
+        }
         sb.append(text.substring(dataAt));
         return sb.toString();
     }
@@ -51,8 +68,13 @@ public final class TypedCorpus {
 
     /** The program assembled into an ELF executable with its types. */
     public static byte[] elf(Path sumTal, int copies) {
+        return elf(sumTal, copies, false);
+    }
+
+    /** The program assembled into an ELF executable with its types; see {@link #source(Path, int, boolean)}. */
+    public static byte[] elf(Path sumTal, int copies, boolean distinctTypes) {
         try {
-            return ElfWriter.write(Assembler.assemble(source(sumTal, copies), "typed-corpus.tal"));
+            return ElfWriter.write(Assembler.assemble(source(sumTal, copies, distinctTypes), "typed-corpus.tal"));
         } catch (AsmException e) {
             throw new IllegalStateException("the typed corpus does not assemble:\n" + e.getMessage(), e);
         }

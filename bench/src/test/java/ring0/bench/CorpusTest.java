@@ -45,6 +45,23 @@ class CorpusTest {
     }
 
     @Test
+    void typedCorpusIsAcceptedWithSharedAndWithDistinctPreconditionTexts() throws Exception {
+        java.nio.file.Path sum = Corpus.findExamples().resolve("sum.tal");
+        var one = ring0.verify.Checker.check(TypedCorpus.elf(sum, 1, false), "one");
+        var shared = ring0.verify.Checker.check(TypedCorpus.elf(sum, 3, false), "shared");
+        var distinct = ring0.verify.Checker.check(TypedCorpus.elf(sum, 3, true), "distinct");
+        assertThat(distinct.instructions()).isEqualTo(shared.instructions()).isGreaterThan(one.instructions());
+        assertThat(distinct.labelCount()).isEqualTo(shared.labelCount());
+        // shared: the copies add no new precondition text; distinct: every copy adds its own
+        assertThat(texts(shared)).isEqualTo(texts(one));
+        assertThat(texts(distinct)).isGreaterThan(texts(shared));
+    }
+
+    private static long texts(ring0.verify.Verified v) {
+        return v.labels().stream().map(ring0.verify.Verified.LabelInfo::precondition).distinct().count();
+    }
+
+    @Test
     void corpusIsExactlySizeBytesOfWholeInstructions() {
         Corpus corpus = Corpus.build(Corpus.findExamples());
         byte[] c = corpus.code();

@@ -89,7 +89,7 @@ public final class Checker {
         if (entry < 0) throw prog.at(image.entryOffset(), null, 0, "the entry point is not a label", null, null);
         region.checkEntry(entry);
 
-        List<Verified.LabelInfo> labels = new ArrayList<>();
+        List<Verified.LabelInfo> labels = new ArrayList<>(ts.labels().size());
         for (int i = 0; i < ts.labels().size(); i++) {
             TypesSection.LabelDecl l = ts.labels().get(i);
             labels.add(new Verified.LabelInfo(l.name(), l.offset(), prog.regionEnd(i) - l.offset(), l.text()));

@@ -43,35 +43,45 @@ final class Flow {
      * Checks that the state satisfies {@code target}'s precondition, whose
      * parameters are instantiated by matching. For a call ({@code call == true}) the
      * top slot of the precondition is the return address the call pushes and is
-     * not matched.
+     * not matched. The transfer is named in messages as {@code verb}, or
+     * {@code verb to <to>} when {@code to} is not null (built only on rejection).
      *
      * @return the matcher, holding the instantiation
      */
-    Matcher satisfy(Type.Code target, boolean call, String what) throws IllTyped {
+    Matcher satisfy(Type.Code target, boolean call, String verb, String to) throws IllTyped {
         Pre p = target.pre();
         Matcher m = new Matcher(r.env, target.params());
-        for (Pre.RegType rt : p.regs()) {
+        List<Pre.RegType> regs = p.regs();
+        for (int i = 0; i < regs.size(); i++) {
+            Pre.RegType rt = regs.get(i);
             Value v = r.st.reg(rt.reg());
             String rn = Region.name(rt.reg());
-            if (v.junk()) throw r.reject(what + ": " + rn + " has no value (junk)", Show.type(rt.type()), "junk");
+            if (v.junk()) throw r.reject(what(verb, to) + ": " + rn + " has no value (junk)", Show.type(rt.type()), "junk");
             Type vt = r.view(v);
-            if (!m.sub(vt, rt.type())) throw r.reject(what + ": " + rn + " has the wrong type" + deep(m), Show.type(rt.type()), Show.type(vt));
+            if (!m.sub(vt, rt.type())) throw r.reject(what(verb, to) + ": " + rn + " has the wrong type" + deep(m), Show.type(rt.type()), Show.type(vt));
         }
         Pre.StackT ps = p.stack();
         if (!m.stackBelow(stateSlots, ps, call ? 1 : 0)) {
             if (call) ps = new Pre.StackT(ps.slots().subList(1, ps.slots().size()), ps.tail());
             if (m.oddStack) {
-                throw r.reject(what + ": misaligned stack: a stack variable stands for a 16-byte aligned stack,"
+                throw r.reject(what(verb, to) + ": misaligned stack: a stack variable stands for a 16-byte aligned stack,"
                         + " so it must be bound to an even number of slots", Show.stack(ps), showStack());
             }
-            throw r.reject(what + ": the stack does not match" + deep(m), Show.stack(ps), showStack());
+            throw r.reject(what(verb, to) + ": the stack does not match" + deep(m), Show.stack(ps), showStack());
         }
-        for (Pre.PFact f : p.facts()) {
+        List<Pre.PFact> facts = p.facts();
+        for (int i = 0; i < facts.size(); i++) {
+            Pre.PFact f = facts.get(i);
             if (!r.k.entails(r.term(f.a()), f.rel(), r.term(f.b()))) {
-                throw r.reject(what + ": fact not proven: " + Show.fact(f));
+                throw r.reject(what(verb, to) + ": fact not proven: " + Show.fact(f));
             }
         }
         return m;
+    }
+
+    /** The name of a transfer in messages: {@code verb} alone, or {@code verb to name}. */
+    private static String what(String verb, String to) {
+        return to == null ? verb : verb + " to " + to;
     }
 
     private static String deep(Matcher m) {
@@ -98,9 +108,10 @@ final class Flow {
                 + " at 0x" + Long.toHexString(r.prog.image.textVaddr() + target));
     }
 
-    void jumpTo(int li, String what) throws IllTyped {
+    /** A jump, branch or fall-through ({@code verb}) to label {@code li}. */
+    void jumpTo(int li, String verb) throws IllTyped {
         TypesSection.LabelDecl l = r.prog.labels().get(li);
-        satisfy(l.type(), false, what.startsWith("fall through") ? what : what + " to " + l.name());
+        satisfy(l.type(), false, verb, l.name());
     }
 
     /** {@code jcc L}: the taken edge with the condition assumed, then continue with its negation. */
@@ -133,7 +144,7 @@ final class Flow {
     }
 
     void indirectJump(Value v) throws IllTyped {
-        satisfy(codeOf(v, "indirect jump"), false, "indirect jump");
+        satisfy(codeOf(v, "indirect jump"), false, "indirect jump", null);
     }
 
     void ret() throws IllTyped {
@@ -142,7 +153,7 @@ final class Flow {
         Type t = top.junk() ? Type.JUNK : r.env.unfold(r.view(top));
         if (!(t instanceof Type.Code c)) throw r.reject("ret: the top slot is not a return address", "code{...}", r.show(top));
         r.st.pop();
-        satisfy(c, false, "return");
+        satisfy(c, false, "return", null);
     }
 
     private Type.Code codeOf(Value v, String what) throws IllTyped {
@@ -155,11 +166,11 @@ final class Flow {
 
     void callLabel(int li) throws IllTyped {
         TypesSection.LabelDecl l = r.prog.labels().get(li);
-        call(l.type(), "call to " + l.name());
+        call(l.type(), "call", l.name());
     }
 
     void callIndirect(Value v) throws IllTyped {
-        call(codeOf(v, "indirect call"), "indirect call");
+        call(codeOf(v, "indirect call"), "indirect call", null);
     }
 
     /**
@@ -167,19 +178,19 @@ final class Flow {
      * precondition, whose top slot {@code code{Q}} says what holds when it returns;
      * checking continues after the call with {@code Q} instantiated.
      */
-    private void call(Type.Code target, String what) throws IllTyped {
+    private void call(Type.Code target, String verb, String to) throws IllTyped {
         Pre p = target.pre();
         Type top = p.stack().slots().isEmpty() ? null : r.env.unfold(p.stack().slots().getFirst());
         if (!(top instanceof Type.Code ret)) {
-            throw r.reject(what + ": the callee's stack does not start with a return address type code{...}");
+            throw r.reject(what(verb, to) + ": the callee's stack does not start with a return address type code{...}");
         }
-        if (!ret.params().isEmpty()) throw r.reject(what + ": the return address type must not have type variables of its own");
+        if (!ret.params().isEmpty()) throw r.reject(what(verb, to) + ": the return address type must not have type variables of its own");
         budget(1);
-        Matcher m = satisfy(target, true, what);
-        continueAfter(ret.pre(), m, what);
+        Matcher m = satisfy(target, true, verb, to);
+        continueAfter(ret.pre(), m, verb, to);
     }
 
-    private void continueAfter(Pre q, Matcher m, String what) throws IllTyped {
+    private void continueAfter(Pre q, Matcher m, String verb, String to) throws IllTyped {
         Subst s = m.subst();
         List<Pre.RegType> regs = new ArrayList<>();
         List<Type> slots = new ArrayList<>();
@@ -194,12 +205,12 @@ final class Flow {
                 keep = r.st.depth() - b.from();
             } else {
                 Pre.StackT rest = s.apply(new Pre.StackT(List.of(), tail));
-                if (!rest.tail().equals(r.st.tail)) throw r.reject(what + ": the return address's stack is not this region's stack");
+                if (!rest.tail().equals(r.st.tail)) throw r.reject(what(verb, to) + ": the return address's stack is not this region's stack");
                 slots.addAll(rest.slots());
                 keep = 0;
             }
         } catch (Subst.Undetermined u) {
-            throw r.reject(what + ": type variable " + u.var.name() + " is not determined by the call");
+            throw r.reject(what(verb, to) + ": type variable " + u.var.name() + " is not determined by the call");
         }
         for (Reg reg : Reg.values()) if (reg != Reg.RSP) r.st.set(reg, Value.JUNK);
         for (Pre.RegType rt : regs) r.st.set(rt.reg(), r.fresh(rt.type()));
@@ -226,7 +237,7 @@ final class Flow {
         if (sig == null) throw r.reject("call to " + n + ": the service has no type, so programs cannot call it");
         budget(1);
         Value rdi = r.st.reg(Reg.RDI);
-        satisfy(sig.pre(), false, "call to " + n);
+        satisfy(sig.pre(), false, "call", n);
         Value result;
         switch (sig.result()) {
             case NONE -> {

@@ -33,7 +33,7 @@ final class Knowledge {
 
     private record TagKey(Term base, long tag) {}
 
-    private final List<Fact> facts = new ArrayList<>();
+    private List<Fact> facts = new ArrayList<>();
     private Map<Term, Long> consts;
     private Set<Term> nonNull;
     private Set<Term> isNull;
@@ -57,7 +57,7 @@ final class Knowledge {
      * a hash table costs its capacity, which one large region could have made big.
      */
     void clear() {
-        facts.clear();
+        if (!facts.isEmpty()) facts = new ArrayList<>();
         if (consts == null || !consts.isEmpty()) consts = new HashMap<>();
         if (nonNull == null || !nonNull.isEmpty()) nonNull = new HashSet<>();
         if (isNull == null || !isNull.isEmpty()) isNull = new HashSet<>();

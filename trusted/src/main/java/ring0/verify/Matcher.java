@@ -32,6 +32,9 @@ import java.util.Set;
 final class Matcher {
     private static final int MAX_DEPTH = 400;
     private static final TVar UNMAPPED = new TVar("?", 0, false);
+    // Shared by matchers without flexible variables, which never write to them.
+    private static final Type[] NO_TYPES = {};
+    private static final StackBind[] NO_STACKS = {};
 
     /** A stack variable bound to the slots of {@code src} from index {@code from} down. */
     record StackBind(Slots src, int from) {
@@ -41,14 +44,15 @@ final class Matcher {
     }
 
     private final TypeEnv env;
+    /** The flexible variables (unmodifiable); their bindings are at the same index in {@link #typeBound} / {@link #stackBound}. */
     private final List<TVar> flexible;
-    // Maps are made when first needed: most matches bind a variable or two and meet no binder.
-    private Map<TVar, Type> typeBinds = Map.of();
-    private Map<TVar, StackBind> stackBinds = Map.of();
+    private final Type[] typeBound;
+    private final StackBind[] stackBound;
     /** Bound variables of the actual side in scope, to their partner on the pattern side (or UNMAPPED). */
     private Map<TVar, TVar> a2p = Map.of();
     /** Bound variables of the pattern side in scope, to their partner on the actual side (or UNMAPPED). */
     private Map<TVar, TVar> p2a = Map.of();
+    // Made when first needed: most matches meet no binder and no named type.
     private Set<Assumption> assumed = Set.of();
     private int depth;
     /** Set when a comparison failed only because it nested too deeply. */
@@ -56,9 +60,25 @@ final class Matcher {
     /** Set when a stack variable would have been bound to a stack of odd depth. */
     boolean oddStack;
 
+    /**
+     * A matcher for one comparison or one transfer.
+     *
+     * @param flexible the flexible variables (copied unless unmodifiable already,
+     *                 as the parameters of a code type are)
+     */
     Matcher(TypeEnv env, Collection<TVar> flexible) {
         this.env = env;
         this.flexible = List.copyOf(flexible);
+        int n = this.flexible.size();
+        this.typeBound = n == 0 ? NO_TYPES : new Type[n];
+        this.stackBound = n == 0 ? NO_STACKS : new StackBind[n];
+    }
+
+    /** The index of {@code v} among the flexible variables, or -1. */
+    private int flex(TVar v) {
+        List<TVar> f = flexible;
+        for (int i = 0; i < f.size(); i++) if (f.get(i).equals(v)) return i;
+        return -1;
     }
 
     /** {@code a <= p}. */
@@ -83,14 +103,17 @@ final class Matcher {
 
     /** What stack variable {@code v} was bound to, or null. */
     StackBind stackBinding(TVar v) {
-        return stackBinds.get(v);
+        int i = flex(v);
+        return i < 0 ? null : stackBound[i];
     }
 
     /** The substitution found so far; applying it to an unbound flexible variable throws {@link Subst.Undetermined}. */
     Subst subst() {
         Subst s = new Subst(Set.copyOf(flexible));
-        s.types.putAll(typeBinds);
-        s.lazyStacks.putAll(stackBinds);
+        for (int i = 0; i < flexible.size(); i++) {
+            if (typeBound[i] != null) s.types.put(flexible.get(i), typeBound[i]);
+            if (stackBound[i] != null) s.lazyStacks.put(flexible.get(i), stackBound[i]);
+        }
         return s;
     }
 
@@ -189,7 +212,9 @@ final class Matcher {
     /** Preconditions inside code types: equal register sets, equal types, equal stacks, the same facts. */
     private boolean pre(Pre a, Pre p) {
         if (a.regs().size() != p.regs().size() || a.facts().size() != p.facts().size()) return false;
-        for (Pre.RegType rt : p.regs()) {
+        List<Pre.RegType> regs = p.regs();
+        for (int i = 0; i < regs.size(); i++) {
+            Pre.RegType rt = regs.get(i);
             Type at = a.reg(rt.reg());
             if (at == null || !rel(at, rt.type(), true)) return false;
         }
@@ -203,13 +228,13 @@ final class Matcher {
         if (p2a.containsKey(p)) {
             return a instanceof Type.Var av && a2p.containsKey(av.var()) && correspond(av.var(), p);
         }
-        if (flexible.contains(p)) {
+        int i = flex(p);
+        if (i >= 0) {
             if (p.stack()) return false;
-            Type bound = typeBinds.get(p);
+            Type bound = typeBound[i];
             if (bound != null) return rel(a, bound, eq);
             if (a instanceof Type.Junk || mentionsBinder(a)) return false;
-            if (typeBinds.isEmpty()) typeBinds = new HashMap<>(4);
-            typeBinds.put(p, a);
+            typeBound[i] = a;
             return true;
         }
         return a instanceof Type.Var av && av.var().equals(p) && !a2p.containsKey(av.var());
@@ -289,9 +314,10 @@ final class Matcher {
         if (p2a.containsKey(t)) {
             return a.size() == rest && a2p.containsKey(a.tail()) && correspond(a.tail(), t);
         }
-        if (flexible.contains(t)) {
+        int fi = flex(t);
+        if (fi >= 0) {
             if (!t.stack()) return false;
-            StackBind bound = stackBinds.get(t);
+            StackBind bound = stackBound[fi];
             if (bound != null) return sameStack(a, rest, bound, eq);
             if ((a.size() - rest) % 2 != 0) {
                 oddStack = true;
@@ -301,8 +327,7 @@ final class Matcher {
                 if (a2p.containsKey(a.tail())) return false;
                 for (int i = rest; i < a.size(); i++) if (mentionsBinder(a.slot(i))) return false;
             }
-            if (stackBinds.isEmpty()) stackBinds = new HashMap<>(4);
-            stackBinds.put(t, new StackBind(a, rest));
+            stackBound[fi] = new StackBind(a, rest);
             return true;
         }
         return a.size() == rest && a.tail().equals(t) && !a2p.containsKey(a.tail());

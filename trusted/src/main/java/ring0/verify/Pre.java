@@ -20,7 +20,7 @@ public record Pre(List<RegType> regs, StackT stack, List<PFact> facts) {
 
     /** The type of {@code r}, or {@code null} if it is not listed. */
     public Type reg(Reg r) {
-        for (RegType rt : regs) if (rt.reg() == r) return rt.type();
+        for (int i = 0; i < regs.size(); i++) if (regs.get(i).reg() == r) return regs.get(i).type();
         return null;
     }
 

@@ -28,7 +28,9 @@ final class Program {
         this.text = image.text();
         this.types = types;
         this.env = types == null ? TypeEnv.EMPTY : types.env();
-        this.labelOffsets = types == null ? new int[0] : types.labels().stream().mapToInt(TypesSection.LabelDecl::offset).toArray();
+        List<TypesSection.LabelDecl> ls = types == null ? List.of() : types.labels();
+        this.labelOffsets = new int[ls.size()];
+        for (int i = 0; i < labelOffsets.length; i++) labelOffsets[i] = ls.get(i).offset();
         if (types != null) {
             for (TypesSection.DataDecl d : types.data()) dataAt.put(d.offset(), d);
         }

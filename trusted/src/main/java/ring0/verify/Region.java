@@ -6,7 +6,9 @@ import static ring0.isa.Width.QWORD;
 import static ring0.isa.Width.WORD;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import ring0.isa.Cond;
 import ring0.isa.DecodeException;
@@ -51,6 +53,17 @@ final class Region {
     int len;
     /** Renaming of the current label's variables to this region's rigid variables. */
     private Subst rho;
+    /**
+     * The renaming and the renamed precondition of each label type met, by identity
+     * (labels with the same precondition text share their type). Regions of labels
+     * sharing a type use the same rigid variables; that is safe because one region's
+     * state is gone before the next region is checked, so rigid variables of two
+     * regions never meet.
+     */
+    private final Map<Type.Code, Entry> entries = new IdentityHashMap<>();
+
+    /** What {@link #enter} needs of a label type: the renaming of its variables and its renamed precondition. */
+    private record Entry(Subst rho, Pre pre) {}
     /** An {@code alloc t} coercion waiting for its {@code call [rel alloc]}. */
     Type.Rec pendingAlloc;
     /** Coercions not yet applied, in offset order. */
@@ -97,7 +110,7 @@ final class Region {
             insn = null;
             len = 0;
             if (li + 1 >= prog.labels().size()) throw reject("falls off the end of .text");
-            flow.jumpTo(li + 1, "fall through to " + prog.labels().get(li + 1).name());
+            flow.jumpTo(li + 1, "fall through");
         }
     }
 
@@ -147,11 +160,18 @@ final class Region {
 
     /** The state at the start of a label: its precondition with its variables made rigid. */
     private void enter(TypesSection.LabelDecl label) {
-        rho = Subst.freshen(label.type().params());
-        Pre pre = rho.apply(label.type().pre());
+        Entry e = entries.get(label.type());
+        if (e == null) {
+            Subst s = Subst.freshen(label.type().params());
+            e = new Entry(s, s.apply(label.type().pre()));
+            entries.put(label.type(), e);
+        }
+        rho = e.rho();
+        Pre pre = e.pre();
         k.clear();
         st.reset(pre.stack().tail());
-        for (Pre.RegType rt : pre.regs()) st.set(rt.reg(), fresh(rt.type()));
+        List<Pre.RegType> regs = pre.regs();
+        for (int i = 0; i < regs.size(); i++) st.set(regs.get(i).reg(), fresh(regs.get(i).type()));
         List<Type> slots = pre.stack().slots();
         for (int i = slots.size() - 1; i >= 0; i--) st.push(slots.get(i) instanceof Type.Junk ? Value.JUNK : fresh(slots.get(i)));
         st.entryDepth = st.depth();
@@ -160,7 +180,11 @@ final class Region {
 
     /** Learns the facts of {@code pre}, whose registers are in the state. */
     void learnFacts(Pre pre) {
-        for (Pre.PFact f : pre.facts()) k.learn(term(f.a()), f.rel(), term(f.b()));
+        List<Pre.PFact> facts = pre.facts();
+        for (int i = 0; i < facts.size(); i++) {
+            Pre.PFact f = facts.get(i);
+            k.learn(term(f.a()), f.rel(), term(f.b()));
+        }
     }
 
     Term term(Pre.PTerm t) {
@@ -188,7 +212,7 @@ final class Region {
         Pre exit = new Pre(List.of(new Pre.RegType(Reg.RAX, Type.INT)), new Pre.StackT(List.of(), s), List.of());
         st.push(fresh(new Type.Code(List.of(), exit)));
         st.entryDepth = st.depth();
-        flow.satisfy(label.type(), false, "program entry " + label.name());
+        flow.satisfy(label.type(), false, "program entry " + label.name(), null);
     }
 
     // ------------------------------------------------------------------ coercions

@@ -10,7 +10,7 @@ import ring0.isa.Reg;
  * Facts live in {@link Knowledge}.
  */
 final class State {
-    private final Value[] regs = new Value[16];
+    private Value[] regs = new Value[16];
     /** Slots bottom first: {@code stack[depth - 1]} is {@code [rsp]}. */
     private Value[] stack = new Value[32];
     private int depth;
@@ -22,8 +22,11 @@ final class State {
     Term flagA, flagB;
 
     void reset(TVar tail) {
+        // New arrays for each region rather than clearing the old ones: stores into a
+        // young array are cheaper for the garbage collector's write barrier.
+        regs = new Value[16];
         Arrays.fill(regs, Value.JUNK);
-        Arrays.fill(stack, 0, depth, null);
+        stack = new Value[32];
         depth = 0;
         this.tail = tail;
         flagA = flagB = null;

@@ -5,8 +5,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -105,7 +107,6 @@ public record TypesSection(TypeEnv env, List<LabelDecl> labels, List<DataDecl> d
             long version = u32("version");
             if (version != VERSION) throw new TypesSectionException(vAt, "version " + version + " is not supported");
 
-            Set<String> names = new HashSet<>();
             int nTypes = count("type", 8);
             List<TypeSyntax.Definition> defs = new ArrayList<>();
             List<Integer> defAt = new ArrayList<>();
@@ -125,7 +126,14 @@ public record TypesSection(TypeEnv env, List<LabelDecl> labels, List<DataDecl> d
             }
 
             int nLabels = count("label", 12);
-            List<LabelDecl> labels = new ArrayList<>();
+            // label and data label names, which must all differ; sized for the labels (the common case)
+            Set<String> names = HashSet.newHashSet(nLabels);
+            List<LabelDecl> labels = new ArrayList<>(nLabels);
+            // Labels with the same precondition text share one parsed type. A label's type
+            // is closed (every variable in it is quantified by it), so two labels with the
+            // same text have the same meaning; sharing the object means the checker sees,
+            // at a jump to the other label, exactly what it sees at a jump to the label itself.
+            Map<String, Type.Code> parsed = new HashMap<>();
             for (int i = 0; i < nLabels; i++) {
                 int at = pos;
                 int off = offset();
@@ -134,11 +142,14 @@ public record TypesSection(TypeEnv env, List<LabelDecl> labels, List<DataDecl> d
                 if (!labels.isEmpty() && off <= labels.getLast().offset()) {
                     throw new TypesSectionException(at, "label " + name + " does not come after the previous label");
                 }
-                Type.Code type;
-                try {
-                    type = TypeSyntax.parsePrecondition(text, env);
-                } catch (TypeSyntaxException e) {
-                    throw new TypesSectionException(at, "precondition of " + name + ": " + e.getMessage());
+                Type.Code type = parsed.get(text);
+                if (type == null) {
+                    try {
+                        type = TypeSyntax.parsePrecondition(text, env);
+                    } catch (TypeSyntaxException e) {
+                        throw new TypesSectionException(at, "precondition of " + name + ": " + e.getMessage());
+                    }
+                    parsed.put(text, type);
                 }
                 labels.add(new LabelDecl(off, name, text, type, at));
             }
@@ -217,7 +228,7 @@ public record TypesSection(TypeEnv env, List<LabelDecl> labels, List<DataDecl> d
         /** A record count, which must be possible given the bytes left and the smallest record size. */
         private int count(String what, int minRecord) throws TypesSectionException {
             int at = pos;
-            long n = u32(what + " count");
+            long n = u32(what, " count");
             if (n > (b.length - pos) / minRecord) throw new TypesSectionException(at, what + " count " + n + " exceeds the section");
             return (int) n;
         }
@@ -231,7 +242,7 @@ public record TypesSection(TypeEnv env, List<LabelDecl> labels, List<DataDecl> d
 
         private String str(String what) throws TypesSectionException {
             int at = pos;
-            long len = u32(what + " length");
+            long len = u32(what, " length");
             if (len > b.length - pos) throw new TypesSectionException(at, what + " runs past the end of the section");
             try {
                 String s = ascii(pos, (int) len) ? new String(b, pos, (int) len, StandardCharsets.US_ASCII)
@@ -254,7 +265,12 @@ public record TypesSection(TypeEnv env, List<LabelDecl> labels, List<DataDecl> d
         }
 
         private long u32(String what) throws TypesSectionException {
-            need(4, what);
+            return u32(what, "");
+        }
+
+        /** A u32 named {@code what + suffix} in messages (joined only for a message). */
+        private long u32(String what, String suffix) throws TypesSectionException {
+            if (b.length - pos < 4) throw new TypesSectionException(pos, "section ends inside the " + what + suffix);
             long v = (b[pos] & 0xffL) | (b[pos + 1] & 0xffL) << 8 | (b[pos + 2] & 0xffL) << 16 | (b[pos + 3] & 0xffL) << 24;
             pos += 4;
             return v;
