@@ -66,7 +66,7 @@ public final class Checker {
     }
 
     private static IllTyped internal(String name, Throwable e) {
-        return new IllTyped(new Rejection(name, -1, -1, -1, null, -1, null, "internal checker error: " + e, null, null));
+        return new IllTyped(new Rejection(name, -1, -1, -1, null, -1, null, "internal checker error: " + e, null, null), e);
     }
 
     private Verified run() throws IllTyped {

@@ -9,7 +9,15 @@ public final class IllTyped extends Exception {
     private final transient Rejection rejection;
 
     public IllTyped(Rejection rejection) {
-        super(null, null, false, false);
+        this(rejection, null);
+    }
+
+    /**
+     * A rejection caused by {@code cause}: an exception inside the checker
+     * (a bug in it), kept so that the report can show where it came from.
+     */
+    public IllTyped(Rejection rejection, Throwable cause) {
+        super(null, cause, false, false);
         this.rejection = rejection;
     }
 
