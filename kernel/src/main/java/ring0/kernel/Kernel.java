@@ -203,6 +203,7 @@ public final class Kernel implements AutoCloseable {
             }
             unverified = e.getMessage();
         }
+        if (parent.isEnding()) return -Errno.EINTR; // ended while its child was being checked: start nothing
         Process child;
         try {
             child = startProcess(parent.pid(), ProgramImage.of(image), name, argv, std, unverified, options.limits());

@@ -274,6 +274,9 @@ public final class Process implements Job {
     /** How often a {@code wait} looks whether its own process is being ended. */
     private static final long WAIT_POLL_MILLIS = 2;
 
+    /** Whether an end has been recorded (the process is being stopped, or has stopped). */
+    public boolean isEnding() { return ending.get() != null; }
+
     /** The table this process belongs to. */
     public ProcessTable table() { return table; }
 
