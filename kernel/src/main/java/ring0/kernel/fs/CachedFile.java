@@ -4,8 +4,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -24,7 +22,7 @@ final class CachedFile {
     final ReentrantLock lock = new ReentrantLock();
 
     /** Cached pages by index. */
-    final HashMap<Long, Page> pages = new HashMap<>();
+    final PageTable pages = new PageTable();
     /** The file's size as programs see it (cached writes included). */
     long size;
     /** How many bytes the host file is known to hold; {@code size >= hostSize}. */
@@ -45,8 +43,14 @@ final class CachedFile {
     Stat snapshot;
     /** The kernel changed the host file (write-back, truncation) since {@link #snapshot} was taken. */
     boolean hostChanged;
-    /** When a program last wrote into the cache (or truncated the file), or {@code null}. */
-    Instant lastWrite;
+    /** Whether a program wrote into the cache (or truncated the file) since the last open found the file changed. */
+    boolean written;
+    /**
+     * When it last did, as {@link System#nanoTime}: cheaper on every write
+     * than reading the wall clock, and turned into wall-clock time only when
+     * {@link #stat} needs it.
+     */
+    long lastWriteNanos;
     /** {@code fstat}'s answer while nothing changes: dropped by every write, truncation and open. */
     Stat stat;
     /** How many of {@link #pages} are dirty. */
@@ -70,17 +74,35 @@ final class CachedFile {
     long read(long pos, MemorySegment dst, long off, long count) throws FsError {
         if (pos >= size) return 0;
         long n = Math.min(count, size - pos), done = 0;
+        int hits = 0;
         try {
             while (done < n) {
                 long p = pos + done;
                 int inPage = (int) (p % PageCache.PAGE_SIZE);
-                int chunk = (int) Math.min(PageCache.PAGE_SIZE - inPage, n - done);
-                Page page = cache.page(this, p / PageCache.PAGE_SIZE, true);
-                MemorySegment.copy(page.frame, inPage, dst, off + done, chunk);
-                done += chunk;
+                Page first = pages.get(p / PageCache.PAGE_SIZE);
+                if (first == null) {
+                    first = cache.load(this, p / PageCache.PAGE_SIZE, true);
+                } else {
+                    hits++;
+                    if (!first.referenced) first.referenced = true;
+                }
+                long len = Math.min(PageCache.PAGE_SIZE - inPage, n - done);
+                // Cached pages whose frames follow in the same slab go in the same copy.
+                for (Page last = first; done + len < n; ) {
+                    Page next = pages.get(last.index + 1);
+                    if (next == null || !next.frame.follows(last.frame)) break;
+                    hits++;
+                    if (!next.referenced) next.referenced = true;
+                    len += Math.min(PageCache.PAGE_SIZE, n - done - len);
+                    last = next;
+                }
+                MemorySegment.copy(first.frame.slab(), first.frame.offset() + inPage, dst, off + done, len);
+                done += len;
             }
         } catch (FsError e) {
             if (done == 0) throw e;
+        } finally {
+            cache.countHits(hits);
         }
         return done;
     }
@@ -93,28 +115,55 @@ final class CachedFile {
      */
     long write(long pos, MemorySegment src, long off, long count) throws FsError {
         long done = 0;
+        int hits = 0;
         try {
             while (done < count) {
                 long p = pos + done;
                 int inPage = (int) (p % PageCache.PAGE_SIZE);
-                int chunk = (int) Math.min(PageCache.PAGE_SIZE - inPage, count - done);
-                Page page = cache.page(this, p / PageCache.PAGE_SIZE, chunk < PageCache.PAGE_SIZE);
-                MemorySegment.copy(src, off + done, page.frame, inPage, chunk);
-                if (!page.dirty) {
-                    page.dirty = true;
-                    dirtyPages++;
+                long len = Math.min(PageCache.PAGE_SIZE - inPage, count - done);
+                Page first = pages.get(p / PageCache.PAGE_SIZE);
+                if (first == null) {
+                    first = cache.load(this, p / PageCache.PAGE_SIZE, len < PageCache.PAGE_SIZE);
+                } else {
+                    hits++;
+                    if (!first.referenced) first.referenced = true;
                 }
-                done += chunk;
-                size = Math.max(size, p + chunk);
+                markDirty(first);
+                // Cached pages whose frames follow in the same slab go in the same copy.
+                for (Page last = first; done + len < count; ) {
+                    Page next = pages.get(last.index + 1);
+                    if (next == null || !next.frame.follows(last.frame)) break;
+                    hits++;
+                    if (!next.referenced) next.referenced = true;
+                    markDirty(next);
+                    len += Math.min(PageCache.PAGE_SIZE, count - done - len);
+                    last = next;
+                }
+                MemorySegment.copy(src, off + done, first.frame.slab(), first.frame.offset() + inPage, len);
+                done += len;
+                size = Math.max(size, p + len);
             }
         } catch (FsError e) {
             if (done == 0) throw e;
+        } finally {
+            cache.countHits(hits);
         }
-        if (done > 0) {
-            lastWrite = Instant.now();
-            stat = null;
-        }
+        if (done > 0) touched();
         return done;
+    }
+
+    /** Notes a change of the contents at this moment (the next {@link #stat} shows it as mtime and ctime). */
+    void touched() {
+        written = true;
+        lastWriteNanos = System.nanoTime();
+        stat = null;
+    }
+
+    private void markDirty(Page page) {
+        if (!page.dirty) {
+            page.dirty = true;
+            dirtyPages++;
+        }
     }
 
     /**
@@ -133,7 +182,8 @@ final class CachedFile {
             return new Stat(key.dev(), key.ino(), 0, Stat.S_IFREG, 0, 0, 0, size, PageCache.PAGE_SIZE, 0, 0, 0, 0, 0, 0, 0);
         }
         long mSec = h.mtimeSec(), mNsec = h.mtimeNsec(), cSec = h.ctimeSec(), cNsec = h.ctimeNsec();
-        if (lastWrite != null) {
+        if (written) {
+            Instant lastWrite = Instant.now().minusNanos(System.nanoTime() - lastWriteNanos);
             long wSec = lastWrite.getEpochSecond(), wNsec = lastWrite.getNano();
             if (wSec > mSec || (wSec == mSec && wNsec > mNsec)) {
                 mSec = wSec;
@@ -181,8 +231,9 @@ final class CachedFile {
     void writeBack() throws FsError {
         if (dirtyPages > 0) {
             List<Page> dirty = new ArrayList<>(dirtyPages);
-            for (Page p : pages.values()) if (p.dirty) dirty.add(p);
-            dirty.sort(Comparator.comparingLong(p -> p.index));
+            pages.forEachInOrder(p -> {
+                if (p.dirty) dirty.add(p);
+            });
             int from = 0;
             for (int i = 1; i <= dirty.size(); i++) {
                 if (i == dirty.size() || dirty.get(i).index != dirty.get(i - 1).index + 1 || i - from == HostFile.IOV_MAX) {
@@ -196,25 +247,38 @@ final class CachedFile {
 
     /**
      * Writes {@code run}, dirty pages of consecutive indexes, with one
-     * {@code pwritev} (the last page only up to the file's size); they are
-     * clean afterwards. Caller holds {@link #lock}.
+     * {@code pwritev} (the last page only up to the file's size; frames that
+     * follow each other in memory as one buffer); they are clean afterwards.
+     * Caller holds {@link #lock}.
      */
     private void writeRun(List<Page> run) throws FsError {
         long start = run.getFirst().start();
-        List<MemorySegment> parts = new ArrayList<>(run.size());
+        List<MemorySegment> parts = new ArrayList<>();
         long end = start;
+        int count = 0;
+        PageCache.Frame partStart = null, previous = null;
+        long partLength = 0;
         for (Page p : run) {
             int len = (int) Math.max(0, Math.min(PageCache.PAGE_SIZE, size - p.start()));
             if (len == 0) break;
-            parts.add(p.frame.asSlice(0, len));
+            if (previous != null && p.frame.follows(previous)) {
+                partLength += len;
+            } else {
+                if (partStart != null) parts.add(partStart.segment(partLength));
+                partStart = p.frame;
+                partLength = len;
+            }
+            previous = p.frame;
             end = p.start() + len;
+            count++;
         }
-        if (!parts.isEmpty()) {
+        if (partStart != null) parts.add(partStart.segment(partLength));
+        if (count > 0) {
             if (host == null || !writable) throw new FsError(Errno.EIO);
             hostChanged = true;
             host.writeFully(parts, start);
             hostSize = Math.max(hostSize, end);
-            cache.countWriteback(parts.size());
+            cache.countWriteback(count);
         }
         for (Page p : run) {
             if (p.dirty) {

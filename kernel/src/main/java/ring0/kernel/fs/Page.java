@@ -1,7 +1,5 @@
 package ring0.kernel.fs;
 
-import java.lang.foreign.MemorySegment;
-
 /**
  * One cached 4 KiB page of a host file: its frame of native memory, its
  * place in the file and in the cache's LRU list.
@@ -10,7 +8,7 @@ final class Page {
     final CachedFile file;
     final long index;
     /** {@link PageCache#PAGE_SIZE} bytes of native memory, owned by the cache. */
-    final MemorySegment frame;
+    final PageCache.Frame frame;
 
     /** The frame holds bytes the host file does not have yet. Guarded by {@code file.lock}. */
     boolean dirty;
@@ -21,7 +19,7 @@ final class Page {
     /** Neighbours in the LRU list; both {@code null} while the page is not in it. Guarded by the cache lock. */
     Page prev, next;
 
-    Page(CachedFile file, long index, MemorySegment frame) {
+    Page(CachedFile file, long index, PageCache.Frame frame) {
         this.file = file;
         this.index = index;
         this.frame = frame;

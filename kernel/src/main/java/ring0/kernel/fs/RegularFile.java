@@ -27,6 +27,9 @@ public final class RegularFile implements OpenFile {
         this.sync = sync;
     }
 
+    /** The cached file this description reads and writes (for the page cache's tests). */
+    CachedFile cached() { return file; }
+
     /** Reads at the position from the cache. Locking: the file's lock (then the cache lock, on a miss). */
     @Override
     public long read(MemorySegment dst, long off, long count) {
