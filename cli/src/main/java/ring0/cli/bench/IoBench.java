@@ -22,14 +22,14 @@ import java.util.stream.Stream;
  * {@link Config#bytesPerRun} bytes have moved. Each size is run
  * {@link Config#runs} times per gate, the gates taking turns (the first gate
  * alternating from run to run), and the median throughput is reported. Before
- * the first size, each gate runs discarded warm-up runs for about a second
+ * the first size, each gate runs discarded warm-up runs for about three seconds
  * (the JIT compiles the kernel's file paths only after many calls).
  */
 final class IoBench {
     /** Warm-up runs per gate go on for at least this long (and at least {@link Config#warmups} runs)... */
-    static final long WARMUP_NANOS = 1_000_000_000L;
+    static final long WARMUP_NANOS = 3_000_000_000L;
     /** ... but stop after this many. */
-    static final int MAX_WARMUPS = 50;
+    static final int MAX_WARMUPS = 200;
 
     /** iozone's tests, in the order it runs them. */
     static final List<String> TESTS = List.of("write", "rewrite", "read", "reread");
