@@ -1,5 +1,6 @@
 package ring0.elf;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -30,8 +31,13 @@ public final class ElfReader {
     private static final long USER_TOP = 1L << 47;
 
     private final ElfBytes f;
+    /** The file itself, for reading names in place; only within ranges {@link #f} has bounds-checked. */
+    private final byte[] file;
 
-    private ElfReader(byte[] file) { this.f = new ElfBytes(file); }
+    private ElfReader(byte[] file) {
+        this.f = new ElfBytes(file);
+        this.file = file;
+    }
 
     /**
      * Validates {@code file} and extracts its program image.
@@ -204,13 +210,15 @@ public final class ElfReader {
     /** A NUL-terminated printable-ASCII string at {@code index} in string table {@code strs}. */
     private String string(Section strs, long index, long where) throws MalformedElfException {
         if (index >= strs.size) throw new MalformedElfException(where, "string index " + index + " outside its string table");
-        StringBuilder sb = new StringBuilder();
-        for (long p = strs.offset + index; p < strs.end(); p++) {
-            int c = f.u8(p);
-            if (c == 0) return sb.toString();
-            if (sb.length() == MAX_NAME) throw new MalformedElfException(p, "name longer than " + MAX_NAME + " bytes");
+        // checkSection has required the table to lie in the file; requiring it again keeps
+        // the array reads below in bounds even if that ever changed.
+        f.require(strs.offset, strs.size, "section " + strs.index);
+        int first = (int) (strs.offset + index), end = (int) strs.end();
+        for (int p = first; p < end; p++) {
+            int c = file[p] & 0xff;
+            if (c == 0) return new String(file, first, p - first, StandardCharsets.ISO_8859_1);
+            if (p - first == MAX_NAME) throw new MalformedElfException(p, "name longer than " + MAX_NAME + " bytes");
             if (c < 0x20 || c > 0x7e) throw new MalformedElfException(p, "non-printable character in a name");
-            sb.append((char) c);
         }
         throw new MalformedElfException(strs.end() - 1, "unterminated string in string table");
     }

@@ -6,10 +6,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * TRUSTED. The parsed {@code .ring0.types} section (docs/types.md §11): type
@@ -88,6 +86,68 @@ public record TypesSection(TypeEnv env, List<LabelDecl> labels, List<DataDecl> d
         }
     }
 
+    /**
+     * The set of label and data label names read so far, for the check that they
+     * all differ: open addressing over the names and their hashes, so adding a
+     * name allocates nothing (but the table, when it grows).
+     */
+    private static final class NameSet {
+        /** The table starts at most this large; it grows as names are added. */
+        private static final int MAX_INITIAL_BITS = 16;
+        private String[] names;
+        private int[] hashes;
+        private int bits;
+        private int size;
+
+        /** A set sized for about {@code expected} names. */
+        NameSet(int expected) {
+            int b = 4;
+            while (b < MAX_INITIAL_BITS && (1 << b) < 2L * expected) b++;
+            table(b);
+        }
+
+        private void table(int b) {
+            bits = b;
+            names = new String[1 << b];
+            hashes = new int[1 << b];
+        }
+
+        /** Adds {@code name}; false if it was already in the set. */
+        boolean add(String name) {
+            int h = name.hashCode();
+            int mask = names.length - 1;
+            for (int i = slot(h); ; i = (i + 1) & mask) {
+                String n = names[i];
+                if (n == null) {
+                    names[i] = name;
+                    hashes[i] = h;
+                    if (++size * 2 > names.length) grow();
+                    return true;
+                }
+                if (hashes[i] == h && n.equals(name)) return false;
+            }
+        }
+
+        private int slot(int h) {
+            return (h * 0x9E3779B9) >>> (32 - bits);
+        }
+
+        /** Doubles the table, keeping it at most half full. */
+        private void grow() {
+            String[] oldNames = names;
+            int[] oldHashes = hashes;
+            table(bits + 1);
+            int mask = names.length - 1;
+            for (int j = 0; j < oldNames.length; j++) {
+                if (oldNames[j] == null) continue;
+                int i = slot(oldHashes[j]);
+                while (names[i] != null) i = (i + 1) & mask;
+                names[i] = oldNames[j];
+                hashes[i] = oldHashes[j];
+            }
+        }
+    }
+
     private static final class Reader {
         private final byte[] b;
         private final java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
@@ -127,7 +187,7 @@ public record TypesSection(TypeEnv env, List<LabelDecl> labels, List<DataDecl> d
 
             int nLabels = count("label", 12);
             // label and data label names, which must all differ; sized for the labels (the common case)
-            Set<String> names = HashSet.newHashSet(nLabels);
+            NameSet names = new NameSet(nLabels);
             List<LabelDecl> labels = new ArrayList<>(nLabels);
             // Labels with the same precondition text share one parsed type. A label's type
             // is closed (every variable in it is quantified by it), so two labels with the
@@ -213,7 +273,7 @@ public record TypesSection(TypeEnv env, List<LabelDecl> labels, List<DataDecl> d
             return r;
         }
 
-        private String labelName(Set<String> names) throws TypesSectionException {
+        private String labelName(NameSet names) throws TypesSectionException {
             int at = pos;
             String n = str("name");
             if (n.isEmpty() || n.length() > 255) throw new TypesSectionException(at, "label name must have 1 to 255 characters");
