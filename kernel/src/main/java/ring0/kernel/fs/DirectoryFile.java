@@ -40,6 +40,19 @@ public final class DirectoryFile implements OpenFile {
         }
     }
 
+    /**
+     * The host directory open as {@code host} (read-only), whose
+     * {@code fstat} was {@code st}; {@code ENOTDIR} (and {@code host} closed)
+     * if {@code st} is not a directory's.
+     */
+    static DirectoryFile of(HostFile host, Stat st) throws FsError {
+        if (st.type() != Stat.S_IFDIR) {
+            host.closeQuietly();
+            throw new FsError(Errno.ENOTDIR);
+        }
+        return new DirectoryFile(host, st);
+    }
+
     @Override public long read(MemorySegment dst, long off, long count) { return -Errno.EISDIR; }
 
     @Override public long write(MemorySegment src, long off, long count) { return -Errno.EBADF; }

@@ -6,7 +6,7 @@ package ring0.kernel.fs;
  * {@link Vfs} turn it into a return value at their public boundary. It carries
  * no stack trace, because it is an expected outcome, not a bug.
  */
-final class FsError extends Exception {
+class FsError extends Exception {
     private static final long serialVersionUID = 1L;
 
     /** The positive Linux error number. */

@@ -75,7 +75,11 @@ final class HostFile {
 
     private int fd;
 
-    private HostFile(int fd) { this.fd = fd; }
+    /** Takes over the open host descriptor {@code fd} (closed by {@link #close}). */
+    HostFile(int fd) { this.fd = fd; }
+
+    /** The host descriptor number, -1 once closed. */
+    int descriptor() { return fd; }
 
     /**
      * Opens the host file {@code path} for reading, and writing if
@@ -83,7 +87,8 @@ final class HostFile {
      * never blocking on a fifo and never taking a terminal as the controlling one; with {@code create} ({@code O_CREAT},
      * {@code O_EXCL} too if {@code exclusive}) a new file gets {@code mode}
      * (less the host's umask). The caller checks the file type with
-     * {@link #stat}.
+     * {@link #stat}. Only for hosts without {@code openat2}; otherwise
+     * {@link HostRoot} opens.
      */
     static HostFile open(Path path, boolean writable, boolean create, boolean exclusive, int mode) throws FsError {
         int flags = (writable ? OpenFlags.O_RDWR : OpenFlags.O_RDONLY) | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;

@@ -41,6 +41,12 @@ final class HostNames {
         return new HostNames(cs);
     }
 
+    /** The host's file-name charset. */
+    Charset charset() { return charset; }
+
+    /** Whether every ASCII name is spelled by the host as its own bytes (no {@link #decode} needed). */
+    boolean asciiIsExact() { return asciiIsExact; }
+
     /** The host string for one component, which never contains {@code /} or NUL. */
     String decode(byte[] name) throws FsError {
         if (asciiIsExact && isAscii(name)) return new String(name, StandardCharsets.US_ASCII);

@@ -31,6 +31,8 @@ public record Stat(long dev, long ino, long nlink, int mode, int uid, int gid, l
     public static final int S_IFDIR = 0040000;
     /** Character device. */
     public static final int S_IFCHR = 0020000;
+    /** Type bits of a symbolic link. */
+    public static final int S_IFLNK = 0120000;
 
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);

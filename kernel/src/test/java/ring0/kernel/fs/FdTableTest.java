@@ -33,9 +33,14 @@ class FdTableTest {
     @BeforeEach
     void setUp() throws IOException {
         cache = new PageCache();
-        vfs = new Vfs(root, cache);
+        vfs = newVfs(root, cache);
         proc = Fx.proc(vfs, b("typed input\n"));
         t = proc.fds();
+    }
+
+    /** The file system under test: through {@code openat2} here, by path after the walk in {@link FdTableWalkTest}. */
+    Vfs newVfs(Path root, PageCache cache) throws IOException {
+        return new Vfs(root, cache);
     }
 
     @AfterEach

@@ -17,6 +17,13 @@ import java.util.stream.Stream;
 final class Fx {
     private Fx() {}
 
+    /** Whether the host kernel is Linux 5.6 or later, which has {@code openat2}. */
+    static boolean hostHasOpenat2() {
+        String[] v = System.getProperty("os.version").split("[.-]");
+        int major = Integer.parseInt(v[0]), minor = v.length > 1 ? Integer.parseInt(v[1]) : 0;
+        return major > 5 || major == 5 && minor >= 6;
+    }
+
     static byte[] b(String s) { return s.getBytes(StandardCharsets.UTF_8); }
 
     static MemorySegment seg(byte[] a) { return MemorySegment.ofArray(a); }

@@ -56,9 +56,17 @@ class VfsEscapeTest {
         Files.createSymbolicLink(root.resolve("dangle-out"), Path.of("../outside/new.txt"));
         Files.createSymbolicLink(root.resolve("dangle-in"), Path.of("a/made-by-link.txt"));
         cache = new PageCache(1 << 20);
-        vfs = new Vfs(root, cache);
+        vfs = newVfs(root, cache);
         fds = Fx.table(vfs);
         before = Fx.snapshot(base, root);
+    }
+
+    /** The file system under test: opens through {@code openat2} here, by path after the walk in {@link VfsEscapeWalkTest}. */
+    Vfs newVfs(Path root, PageCache cache) throws IOException {
+        Vfs v = new Vfs(root, cache);
+        assertThat(v.usesOpenat2()).as("openat2 on Linux %s", System.getProperty("os.version"))
+                .isEqualTo(Fx.hostHasOpenat2());
+        return v;
     }
 
     @AfterEach
