@@ -86,12 +86,16 @@ final class IoBench {
 
     /** Runs every size. */
     List<Point> run() throws BenchException, InterruptedException {
-        long warmSize = Math.max(config.record(), Math.min(1L << 20, config.sizes().getFirst()));
+        // Warm up on the smallest size and on the largest up to 4 MB, taking turns, so that the JIT has
+        // seen both files of one page-table chunk and files of many before the first timed run.
+        long small = Math.max(config.record(), Math.min(1L << 20, config.sizes().getFirst()));
+        long large = Math.max(small, config.sizes().stream().filter(s -> s <= 4L << 20).max(Long::compare).orElse(small));
+        long[] warmSizes = {small, large};
         for (Runner r : runners) {
             long start = System.nanoTime();
             for (int w = 0; w < MAX_WARMUPS && (w < config.warmups() || System.nanoTime() - start < WARMUP_NANOS); w++) {
                 progress.show("warm-up " + (w + 1) + " on " + r.gate().label);
-                once(r, warmSize);
+                once(r, warmSizes[w % 2]);
             }
         }
         List<Point> points = new ArrayList<>();
