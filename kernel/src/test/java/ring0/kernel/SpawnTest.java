@@ -299,6 +299,25 @@ class SpawnTest {
             unterminated: bytes "x"
             """;
 
+    /** Spawns its own argument 0 again and again, ignoring every error, and never waits: a spawn bomb. */
+    static final String BOMB = """
+            import spawn
+            section .text
+            main: {rdi: [bytes] | code{rax: int | s} :: s}
+                sub rsp, 8
+                mov rbx, rdi
+            .again: {rbx: [bytes] | junk :: code{rax: int | s} :: s}
+                xor ecx, ecx
+                cmp rcx, [rbx]
+                jae .again
+                mov rdi, [rbx + rcx*8 + 8]
+                lea rsi, [rel none]
+                call [rel spawn]
+                jmp .again
+            section .data
+            none: bytes ""
+            """;
+
     Path root;
     Kernel kernel;
     final ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
@@ -470,6 +489,34 @@ class SpawnTest {
             for (Job j : spinners) assertThat(j.waitFor(5_000).status()).isEqualTo(137);
             assertThat(small.run(elf(RUN, "run.tal"), "run", List.of("echo.elf")).status())
                     .as("slots are given back when processes end").isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aSpawnBombFillsTheTableButHarmsNoOneAndCanBeEnded() throws Exception {
+        install("bomb.elf", BOMB);
+        try (Kernel small = new Kernel(root, Kernel.Options.defaults().withMaxProcesses(12)
+                .withDiagnostics(new PrintStream(diagnostics, true, StandardCharsets.UTF_8)))) {
+            Job bystander = small.start(elf(SPIN, "spin.tal"), "bystander", List.of(), StdStreams.system());
+            small.start(Files.readAllBytes(root.resolve("bomb.elf")), "bomb.elf", List.of(), StdStreams.system());
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (small.jobs().size() < 12 && System.nanoTime() < deadline) Thread.sleep(5);
+            assertThat(small.jobs()).as("the bomb fills the table, and no more").hasSize(12);
+            assertThat(bystander.waitFor(100)).as("the bystander still runs").isNull();
+            // end the bombs: each pass kills every bomb alive; the ones spawned meanwhile go in the next pass
+            int passes = 0;
+            while (passes < 1000 && small.jobs().stream().anyMatch(j -> j.name().equals("bomb.elf"))) {
+                for (Job j : small.jobs()) if (j.name().equals("bomb.elf")) j.kill();
+                passes++;
+                Thread.sleep(2);
+            }
+            assertThat(small.jobs()).as("after %d passes only the bystander is left", passes).containsExactly(bystander);
+            assertThat(bystander.waitFor(50)).as("the bystander still runs").isNull();
+            var out = new ByteArrayOutputStream();
+            Exit e = small.start(elf(RUN, "run.tal"), "run", List.of("echo.elf"),
+                    new StdStreams(new ByteArrayInputStream(new byte[0]), out, out)).waitFor(30_000);
+            assertThat(e.status()).as("the kernel starts and runs processes again").isEqualTo(3);
+            assertThat(bystander.kill()).isTrue();
         }
     }
 }
