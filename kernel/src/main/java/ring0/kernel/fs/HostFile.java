@@ -1,5 +1,6 @@
 package ring0.kernel.fs;
 
+import ring0.kernel.load.Libc;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -8,11 +9,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -46,31 +44,23 @@ final class HostFile {
             O_NOCTTY = 0400;
 
     private static final MethodHandle OPEN, FSTAT, PREAD, PWRITEV, FSYNC, FTRUNCATE, CLOSE;
-    private static final VarHandle ERRNO;
     private static final HostNames NAMES = HostNames.platform();
-    private static final long CAPTURE_SIZE;
 
     static {
-        Linker linker = Linker.nativeLinker();
-        Linker.Option errno = Linker.Option.captureCallState("errno");
-        StructLayout state = Linker.Option.captureStateLayout();
-        ERRNO = state.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-        CAPTURE_SIZE = state.byteSize();
-        var libc = linker.defaultLookup();
-        OPEN = linker.downcallHandle(libc.find("open").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), errno, Linker.Option.firstVariadicArg(2));
-        FSTAT = linker.downcallHandle(libc.find("fstat").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), errno);
-        PREAD = linker.downcallHandle(libc.find("pread").orElseThrow(),
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), errno);
-        PWRITEV = linker.downcallHandle(libc.find("pwritev").orElseThrow(),
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG), errno);
-        FSYNC = linker.downcallHandle(libc.find("fsync").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
-        FTRUNCATE = linker.downcallHandle(libc.find("ftruncate").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), errno);
-        CLOSE = linker.downcallHandle(libc.find("close").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
+        OPEN = Libc.function("open",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+        FSTAT = Libc.function("fstat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        PREAD = Libc.function("pread",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+        PWRITEV = Libc.function("pwritev",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+        FSYNC = Libc.function("fsync",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        FTRUNCATE = Libc.function("ftruncate",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+        CLOSE = Libc.function("close",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     }
 
     private int fd;
@@ -103,7 +93,7 @@ final class HostFile {
 
     private static HostFile openRaw(Path path, int flags, int mode) throws FsError {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE_SIZE);
+            MemorySegment st = Libc.callState(a);
             MemorySegment name = cString(a, path);
             while (true) {
                 int fd = (int) OPEN.invokeExact(st, name, flags, mode);
@@ -121,7 +111,7 @@ final class HostFile {
     /** The host's {@code struct stat} of this descriptor (same layout as {@link Stat}). */
     Stat stat() throws FsError {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE_SIZE);
+            MemorySegment st = Libc.callState(a);
             MemorySegment buf = a.allocate(Stat.SIZE, 8);
             int r = (int) FSTAT.invokeExact(st, fd, buf);
             if (r != 0) throw new FsError(errno(st));
@@ -140,7 +130,7 @@ final class HostFile {
     long readFully(MemorySegment dst, long pos) throws FsError {
         long done = 0, want = dst.byteSize();
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE_SIZE);
+            MemorySegment st = Libc.callState(a);
             while (done < want) {
                 long n = (long) PREAD.invokeExact(st, fd, dst.asSlice(done), want - done, pos + done);
                 if (n == 0) break;
@@ -169,7 +159,7 @@ final class HostFile {
     void writeFully(List<MemorySegment> parts, long pos) throws FsError {
         int n = parts.size();
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE_SIZE);
+            MemorySegment st = Libc.callState(a);
             MemorySegment iov = a.allocate(16L * Math.min(n, IOV_MAX), 8);
             int first = 0;
             long skip = 0; // bytes of parts[first] already written
@@ -234,7 +224,7 @@ final class HostFile {
         int was = fd;
         fd = -1;
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE_SIZE);
+            MemorySegment st = Libc.callState(a);
             int r = (int) CLOSE.invokeExact(st, was);
             if (r != 0 && errno(st) != EINTR) throw new FsError(errno(st));
         } catch (FsError e) {
@@ -255,7 +245,7 @@ final class HostFile {
 
     private void intCall(MethodHandle h, String what, long arg, boolean withArg) throws FsError {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE_SIZE);
+            MemorySegment st = Libc.callState(a);
             while (true) {
                 int r = withArg ? (int) h.invokeExact(st, fd, arg) : (int) h.invokeExact(st, fd);
                 if (r == 0) return;
@@ -279,6 +269,6 @@ final class HostFile {
     }
 
     private static int errno(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
+        return Libc.errno(state);
     }
 }

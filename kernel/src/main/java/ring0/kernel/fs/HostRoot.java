@@ -1,5 +1,6 @@
 package ring0.kernel.fs;
 
+import ring0.kernel.load.Libc;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -8,11 +9,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
@@ -70,27 +68,15 @@ final class HostRoot {
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
 
     private static final MethodHandle SYSCALL, OPENAT, FSTATAT;
-    private static final VarHandle ERRNO;
-    private static final long CAPTURE_SIZE;
     private static final Cleaner CLEANER = Cleaner.create();
 
     static {
-        Linker linker = Linker.nativeLinker();
-        Linker.Option errno = Linker.Option.captureCallState("errno");
-        StructLayout state = Linker.Option.captureStateLayout();
-        ERRNO = state.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-        CAPTURE_SIZE = state.byteSize();
-        var libc = linker.defaultLookup();
         // long syscall(long number, ...): every argument passed as a full 64-bit word.
-        SYSCALL = linker.downcallHandle(libc.find("syscall").orElseThrow(),
-                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG),
-                errno, Linker.Option.firstVariadicArg(1));
-        OPENAT = linker.downcallHandle(libc.find("openat").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-                errno, Linker.Option.firstVariadicArg(3));
-        FSTATAT = libc.find("fstatat").or(() -> libc.find("fstatat64"))
-                .map(f -> linker.downcallHandle(f, FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT)))
-                .orElse(null);
+        SYSCALL = Libc.function("syscall",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG), Linker.Option.firstVariadicArg(1));
+        OPENAT = Libc.function("openat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3));
+        FSTATAT = Libc.firstOfWithoutErrno(FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT), "fstatat", "fstatat64");
     }
 
     /** The root, {@code O_PATH | O_DIRECTORY}. */
@@ -223,7 +209,7 @@ final class HostRoot {
         byte[] num = Integer.toString(found.descriptor()).getBytes(StandardCharsets.US_ASCII);
         int all = (flags & (OpenFlags.O_RDWR | O_DIRECTORY)) | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE_SIZE);
+            MemorySegment st = Libc.callState(a);
             MemorySegment name = cString(a, num);
             while (true) {
                 int fd = (int) OPENAT.invokeExact(st, procFds, name, all, 0);
@@ -243,7 +229,7 @@ final class HostRoot {
 
     private int openat2(byte[] path, int flags, int mode) throws FsError {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE_SIZE);
+            MemorySegment st = Libc.callState(a);
             MemorySegment name = cString(a, path);
             MemorySegment how = a.allocate(OPEN_HOW_SIZE, 8);
             how.set(JAVA_LONG, 0, flags & 0xffffffffL);
@@ -267,7 +253,7 @@ final class HostRoot {
     /** {@code openat(dir, name, flags)}: the descriptor, or -1. */
     private static int rawOpenat(int dir, byte[] name, int flags) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE_SIZE);
+            MemorySegment st = Libc.callState(a);
             MemorySegment n = cString(a, name);
             while (true) {
                 int fd = (int) OPENAT.invokeExact(st, dir, n, flags, 0);
@@ -294,6 +280,6 @@ final class HostRoot {
     }
 
     private static int errno(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
+        return Libc.errno(state);
     }
 }

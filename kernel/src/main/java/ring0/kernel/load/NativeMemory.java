@@ -6,12 +6,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * TRUSTED. Page mappings of this process, through FFM downcalls to the C
@@ -44,22 +40,14 @@ public final class NativeMemory {
     private static final long MAP_FAILED = -1L;
 
     private static final MethodHandle MMAP, MPROTECT, MUNMAP;
-    private static final VarHandle ERRNO;
-    private static final long CAPTURE_SIZE;
 
     static {
-        Linker linker = Linker.nativeLinker();
-        Linker.Option errno = Linker.Option.captureCallState("errno");
-        StructLayout state = Linker.Option.captureStateLayout();
-        ERRNO = state.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-        CAPTURE_SIZE = state.byteSize();
-        var libc = linker.defaultLookup();
-        MMAP = linker.downcallHandle(libc.find("mmap").orElseThrow(),
-                FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), errno);
-        MPROTECT = linker.downcallHandle(libc.find("mprotect").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), errno);
-        MUNMAP = linker.downcallHandle(libc.find("munmap").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG), errno);
+        MMAP = Libc.function("mmap",
+                FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+        MPROTECT = Libc.function("mprotect",
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+        MUNMAP = Libc.function("munmap",
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
     }
 
     /** {@code n} rounded up to a whole number of pages; {@code n} must be non-negative and not near 2^63. */
@@ -76,7 +64,7 @@ public final class NativeMemory {
     public static MemorySegment map(long size, int prot) throws NativeMemoryException {
         if (size <= 0 || size % PAGE != 0) throw new IllegalArgumentException("mapping size " + size);
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE_SIZE);
+            MemorySegment st = Libc.callState(a);
             long addr = (long) MMAP.invokeExact(st, MemorySegment.NULL, size, prot,
                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0L);
             if (addr == MAP_FAILED) throw new NativeMemoryException("mmap " + size + " bytes", errno(st));
@@ -95,7 +83,7 @@ public final class NativeMemory {
     public static void protect(MemorySegment seg, long offset, long size, int prot) throws NativeMemoryException {
         checkRange(seg, offset, size);
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE_SIZE);
+            MemorySegment st = Libc.callState(a);
             int r = (int) MPROTECT.invokeExact(st, seg.address() + offset, size, prot);
             if (r != 0) throw new NativeMemoryException("mprotect " + size + " bytes", errno(st));
         } catch (NativeMemoryException e) {
@@ -109,7 +97,7 @@ public final class NativeMemory {
     public static void unmap(MemorySegment seg) throws NativeMemoryException {
         checkRange(seg, 0, seg.byteSize());
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE_SIZE);
+            MemorySegment st = Libc.callState(a);
             int r = (int) MUNMAP.invokeExact(st, seg.address(), seg.byteSize());
             if (r != 0) throw new NativeMemoryException("munmap " + seg.byteSize() + " bytes", errno(st));
         } catch (NativeMemoryException e) {
@@ -127,6 +115,6 @@ public final class NativeMemory {
     }
 
     private static int errno(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
+        return Libc.errno(state);
     }
 }
