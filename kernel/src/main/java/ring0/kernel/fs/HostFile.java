@@ -2,7 +2,6 @@ package ring0.kernel.fs;
 
 import ring0.kernel.load.Libc;
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -261,11 +260,7 @@ final class HostFile {
 
     /** The host's bytes for {@code path} (the JDK's file-name charset, as every name was checked to round-trip), NUL-terminated. */
     private static MemorySegment cString(Arena a, Path path) {
-        byte[] b = NAMES.encode(path.toString());
-        MemorySegment s = a.allocate(b.length + 1L);
-        MemorySegment.copy(b, 0, s, JAVA_BYTE, 0, b.length);
-        s.set(JAVA_BYTE, b.length, (byte) 0);
-        return s;
+        return HostRoot.cString(a, NAMES.encode(path.toString()));
     }
 
     private static int errno(MemorySegment state) {

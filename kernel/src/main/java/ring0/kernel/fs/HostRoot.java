@@ -272,7 +272,8 @@ final class HostRoot {
         return HostNames.platform().encode(s);
     }
 
-    private static MemorySegment cString(Arena a, byte[] b) {
+    /** {@code b} and a NUL byte, in {@code a}. */
+    static MemorySegment cString(Arena a, byte[] b) {
         MemorySegment s = a.allocate(b.length + 1L);
         MemorySegment.copy(b, 0, s, JAVA_BYTE, 0, b.length);
         s.set(JAVA_BYTE, b.length, (byte) 0);

@@ -227,6 +227,23 @@ public final class Vfs {
         }
         Stat st;
         try {
+            st = statAs(h, type);
+        } catch (Raced r) {
+            hints.forget(path);
+            throw r;
+        }
+        return type == Stat.S_IFDIR ? DirectoryFile.of(h, st) : cached(h, st, messagePath(path), q);
+    }
+
+    /**
+     * The attributes of {@code h}, just opened as a file of {@code type}
+     * ({@link Stat#S_IFREG} or {@link Stat#S_IFDIR}). If it is something else
+     * (swapped in since the type was learnt), or cannot be stat'ed, {@code h}
+     * is closed; a swap makes the open start again ({@link Raced}).
+     */
+    private static Stat statAs(HostFile h, int type) throws FsError {
+        Stat st;
+        try {
             st = h.stat();
         } catch (FsError e) {
             h.closeQuietly();
@@ -234,10 +251,9 @@ public final class Vfs {
         }
         if (st.type() != type) {
             h.closeQuietly();
-            hints.forget(path);
             throw new Raced(Errno.EACCES);
         }
-        return type == Stat.S_IFDIR ? DirectoryFile.of(h, st) : cached(h, st, messagePath(path), q);
+        return st;
     }
 
     /** Opens by walking: the walk's rules for links and {@code /dev}, then the host open of its result. */
@@ -300,17 +316,7 @@ public final class Vfs {
                 if (e.errno == Errno.ELOOP || e.errno == Errno.EAGAIN || e.errno == Errno.ENOENT) throw new Raced(e.errno);
             }
             if (h != null) {
-                Stat st;
-                try {
-                    st = h.stat();
-                } catch (FsError e) {
-                    h.closeQuietly();
-                    throw e;
-                }
-                if (st.type() != type) {
-                    h.closeQuietly();
-                    throw new Raced(Errno.EACCES);
-                }
+                Stat st = statAs(h, type);
                 return type == Stat.S_IFDIR ? DirectoryFile.of(h, st) : cached(h, st, hostPath, q);
             }
         }
