@@ -94,7 +94,11 @@ record LatencyReport(Map<Gate, Map<String, LatencyBench.Cell>> cells, int batche
         if (goals) header.add("goal for ring0");
         List<List<String>> rows = new ArrayList<>();
         for (String t : tests()) {
-            List<String> row = new ArrayList<>(List.of(t.equals("loop") ? "loop (empty)" : t));
+            List<String> row = new ArrayList<>(List.of(switch (t) {
+                case "loop" -> "loop (empty)";
+                case LatencyBench.SPAWN -> "spawn + wait";
+                default -> t;
+            }));
             for (Gate g : gates) row.add(fmt(median(g, t)));
             if (ratios) for (Gate g : gates) if (g != Gate.SYSCALL) row.add(String.format(Locale.ROOT, "%.3f", ratio(g, t)));
             if (goals) row.add(goal(t));

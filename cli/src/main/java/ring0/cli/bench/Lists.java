@@ -26,7 +26,7 @@ final class Lists {
         }
     }
 
-    /** {@code getpid,read}: lat_syscall tests, no repeats. */
+    /** {@code getpid,read}: lat_syscall tests (any of {@link LatencyBench#TESTS}), no repeats. */
     static final class TestList implements ITypeConverter<List<String>> {
         @Override
         public List<String> convert(String value) {

@@ -18,11 +18,13 @@ final class Session implements AutoCloseable {
     static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
 
     private final Workspace workspace;
+    private final Path sources;
     private final BenchProgram program;
     private Kernel kernel, upcallKernel;
 
-    private Session(Workspace workspace, BenchProgram program) {
+    private Session(Workspace workspace, Path sources, BenchProgram program) {
         this.workspace = workspace;
+        this.sources = sources;
         this.program = program;
     }
 
@@ -34,7 +36,7 @@ final class Session implements AutoCloseable {
         Path dir = BenchProgram.sourceDir(sources);
         Workspace ws = Workspace.create(parent);
         try {
-            return new Session(ws, BenchProgram.build(dir, name, ws.dir()));
+            return new Session(ws, dir, BenchProgram.build(dir, name, ws.dir()));
         } catch (BenchException e) {
             ws.close();
             throw e;
@@ -46,6 +48,16 @@ final class Session implements AutoCloseable {
 
     /** The program. */
     BenchProgram program() { return program; }
+
+    /**
+     * Builds another program from the same sources into the workspace, e.g. a
+     * child that the program spawns (every gate finds it there).
+     *
+     * @throws BenchException as {@link BenchProgram#build} does
+     */
+    BenchProgram build(String name) throws BenchException {
+        return BenchProgram.build(sources, name, workspace.dir());
+    }
 
     /** A runner for each gate, in the given order; the kernel is started on first need. */
     List<Runner> runners(List<Gate> gates) throws BenchException {

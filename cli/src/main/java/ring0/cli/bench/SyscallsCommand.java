@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
                 + "per gate and test so that a batch takes about 5 ms, by batches that also serve as a warm-up "
                 + "of at least 0.5 s. The batches are spread over rounds in which the gates take turns; each "
                 + "run's first batch is dropped. Takes about a minute.",
+            "%nProcess creation is opt-in: --tests spawn starts bench/true.tal (which returns 0) and waits for it, "
+                + "N times per batch; one call is a spawn and a wait, hundreds of microseconds.",
         })
 final class SyscallsCommand implements Callable<Integer> {
     @Spec
@@ -48,10 +50,13 @@ final class SyscallsCommand implements Callable<Integer> {
     List<Gate> gates = List.of(Gate.INT80, Gate.SYSCALL, Gate.RING0);
 
     @Option(names = "--tests", paramLabel = "LIST", converter = Lists.TestList.class,
-            description = "tests (default: getpid,read,write,fstat,getppid,openclose,loop)")
-    List<String> tests = LatencyBench.TESTS;
+            description = "tests: getpid, read, write, fstat, getppid, openclose, loop, and spawn (start a program "
+                    + "that does nothing, bench/true.tal, and wait for it: process creation) "
+                    + "(default: getpid,read,write,fstat,getppid,openclose,loop)")
+    List<String> tests = LatencyBench.DEFAULT_TESTS;
 
-    @Option(names = "--programs", paramLabel = "DIR", description = "where lat_syscall.tal is (default: bench/ of the ring0 tree)")
+    @Option(names = "--programs", paramLabel = "DIR",
+            description = "where lat_syscall.tal (and true.tal, for spawn) is (default: bench/ of the ring0 tree)")
     Path programs;
 
     @Option(names = "--dir", paramLabel = "DIR", description = "where to create the scratch directory (default: the temporary directory)")
@@ -66,7 +71,8 @@ final class SyscallsCommand implements Callable<Integer> {
         double loadBefore = Machine.loadAverage();
         try (Session s = Session.open("lat_syscall", programs, dir); Progress progress = Progress.toTerminal(err)) {
             Path file = s.workspace().file("fstat.dat", 4096);
-            var cells = new LatencyBench(config, s.runners(gates), file, progress).run();
+            Path child = tests.contains(LatencyBench.SPAWN) ? s.build(LatencyBench.CHILD).exe() : null;
+            var cells = new LatencyBench(config, s.runners(gates), file, child, progress).run();
             progress.close();
             LatencyReport report = new LatencyReport(cells, batches, loadBefore, Machine.loadAverage());
             out.print(json ? report.json() + "\n" : report.table());

@@ -52,6 +52,24 @@ class CommandsTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void spawnIsOptInAndItsCalibrationCopesWithSlowCalls() {
+        var r = BenchCli.run("syscalls", "--json", "--batches", "2", "--rounds", "1", "--tests", "spawn", "--dir", tmp.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        var json = (Map<String, Object>) MiniJson.parse(r.out());
+        var gates = (Map<String, Map<String, Double>>) json.get("gates");
+        assertThat(gates.keySet()).containsExactly("int80", "syscall", "ring0");
+        var iterations = (Map<String, Map<String, Double>>) json.get("iterations");
+        for (var g : gates.entrySet()) {
+            assertThat(g.getValue().keySet()).as(g.getKey()).containsExactly("spawn");
+            // a process costs far more than a microsecond on every gate; a 5 ms batch holds at most thousands
+            assertThat(g.getValue().get("spawn")).as(g.getKey()).isGreaterThan(1_000.0);
+            assertThat(iterations.get(g.getKey()).get("spawn")).as(g.getKey()).isBetween(1.0, 5_000.0);
+        }
+        assertThat(LatencyBench.DEFAULT_TESTS).doesNotContain(LatencyBench.SPAWN);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void ioMeasuresBothSidesAndDrawsTheFigure() throws Exception {
         Path png = tmp.resolve("io.png");
         var r = BenchCli.run("io", "--json", "--sizes", "64k,128k", "--runs", "1", "--plot", png.toString(),

@@ -41,7 +41,10 @@ class ProgramsTest {
         }
         var imports = ElfReader.read(build("lat_syscall", tmp).elf()).imports().stream()
                 .map(s -> s.importName()).toList();
-        assertThat(imports).contains("getpid", "getppid", "read", "write", "fstat", "open", "close", "clock");
+        assertThat(imports).contains("getpid", "getppid", "read", "write", "fstat", "open", "close", "clock", "spawn", "wait");
+        BenchProgram child = build(LatencyBench.CHILD, tmp);
+        Checker.check(child.elf(), child.name()); // throws if it were ill-typed
+        assertThat(Files.isExecutable(child.exe())).isTrue();
     }
 
     @Test
@@ -65,6 +68,7 @@ class ProgramsTest {
     @Test
     void latSyscallRunsEveryTestOnBothLinuxGatesAndInKernelMode() throws Exception {
         BenchProgram p = build("lat_syscall", tmp);
+        Path child = build(LatencyBench.CHILD, tmp).exe();
         Path file = Files.writeString(tmp.resolve("stat.dat"), "x".repeat(100));
         try (Kernel k = new Kernel(tmp, Kernel.Options.defaults())) {
             List<Runner> runners = List.of(new NativeRunner(Gate.INT80, p.exe(), TIMEOUT),
@@ -73,6 +77,7 @@ class ProgramsTest {
                 for (String test : LatencyBench.TESTS) {
                     List<String> args = new ArrayList<>(List.of(test, "20", "3"));
                     if (LatencyBench.NEEDS_FILE.contains(test)) args.add(r.path(file));
+                    if (test.equals(LatencyBench.SPAWN)) args.add(r.path(child));
                     List<Measurement> ms = Measurement.parseAll("lat_syscall", r.run(args));
                     assertThat(ms).as(test + " on " + r.gate()).hasSize(3)
                             .allSatisfy(m -> {
@@ -81,6 +86,26 @@ class ProgramsTest {
                             });
                 }
             }
+            assertThat(k.jobs()).as("every child was waited for").isEmpty();
+        }
+    }
+
+    @Test
+    void spawnFailsOnAChildThatCannotStartOrDoesNotExitWithZero() throws Exception {
+        BenchProgram p = build("lat_syscall", tmp);
+        Path plain = Files.writeString(tmp.resolve("plain.dat"), "not a program");
+        try (Kernel k = new Kernel(tmp, Kernel.Options.defaults().withDiagnostics(new java.io.PrintStream(
+                java.io.OutputStream.nullOutputStream())))) {
+            for (Runner r : List.of(new NativeRunner(Gate.INT80, p.exe(), TIMEOUT), new NativeRunner(Gate.SYSCALL, p.exe(), TIMEOUT),
+                    new KernelRunner(Gate.RING0, k, p.elf(), p.name(), tmp, TIMEOUT))) {
+                // not executable: EACCES from spawn itself
+                assertThatThrownBy(() -> r.run(List.of("spawn", "5", "1", r.path(plain)))).as(r.gate().label)
+                        .isInstanceOf(BenchException.class).hasMessageContaining("spawn failed: result -13");
+                // lat_syscall itself without arguments: a child that starts and exits with 2 (usage)
+                assertThatThrownBy(() -> r.run(List.of("spawn", "5", "1", r.path(p.exe())))).as(r.gate().label)
+                        .isInstanceOf(BenchException.class).hasMessageContaining("spawn failed: result 2");
+            }
+            assertThat(k.jobs()).isEmpty();
         }
     }
 

@@ -63,6 +63,16 @@ class ReportsTest {
         assertThat(line(t, "read")).contains("0.250").contains("<= 0.33 met");
     }
 
+    @Test
+    void spawnsRowSaysWhatOneCallIs() {
+        Map<Gate, Map<String, LatencyBench.Cell>> cells = new LinkedHashMap<>();
+        cells.put(Gate.SYSCALL, Map.of(LatencyBench.SPAWN, new LatencyBench.Cell(16, List.of(150_000.0, 160_000.0, 170_000.0))));
+        cells.put(Gate.RING0, Map.of(LatencyBench.SPAWN, new LatencyBench.Cell(2, List.of(900_000.0, 1_000_000.0, 1_100_000.0))));
+        String t = new LatencyReport(cells, 3, 1, 1).table();
+        assertThat(line(t, "spawn + wait")).contains("160,000").contains("1,000,000").contains("6.250");
+        assertThat(t).contains("syscall (spawn 16); ring0 (spawn 2)");
+    }
+
     static String line(String table, String first) {
         return table.lines().filter(l -> l.startsWith(first + " ")).findFirst().orElseThrow();
     }
