@@ -59,7 +59,8 @@ final class LinuxPrograms {
 
     private static final String PRINT_DATA = "numbuf: zbytes 32\n";
 
-    private static String program(String imports, String main, String data) {
+    /** An untyped program: {@code main}, then {@link #PRINT}; {@code data} after {@code numbuf}. */
+    static String program(String imports, String main, String data) {
         return "untyped\nimport " + imports + "\n\nsection .text\n\n" + main + "\n" + PRINT + "\nsection .data\n\n" + PRINT_DATA + data;
     }
 
@@ -649,6 +650,25 @@ final class LinuxPrograms {
             "mov rdi, [rel fd]\n        call [rel close]",
             "mov edi, 12345\n        call [rel close]",
         };
+        return registerCheck("write, read, open, close, lseek, fstat, getpid, getppid, alloc, clock, newbytes, newwords",
+                "", calls, """
+                four:      zbytes 4
+                statbuf:   zbytes 144
+                longpath:  zbytes 5000
+                path:      bytes "/"
+                fd:        dq 0
+                """);
+    }
+
+    /**
+     * A program that sets rbx, rbp, r12-r15 to distinct values (after
+     * {@code setup}, which runs with the argument array in rdi), makes each
+     * of {@code calls} in turn and checks after each that they and rsp are
+     * unchanged. Prints 0 if all were, else the number of the first call
+     * after which one was not; exits with that number too. {@code data} must
+     * not define {@code saved_rsp} or {@code result}.
+     */
+    static String registerCheck(String imports, String setup, String[] calls, String data) {
         StringBuilder main = new StringBuilder("""
                 main:
                         push rbx
@@ -658,6 +678,7 @@ final class LinuxPrograms {
                         push r14
                         push r15
                         sub rsp, 8
+                """).append(setup).append("""
                         mov [rel saved_rsp], rsp
                 """);
         for (int i = 0; i < SAVED.size(); i++) {
@@ -688,13 +709,7 @@ final class LinuxPrograms {
                         pop rbx
                         ret
                 """);
-        return program("write, read, open, close, lseek, fstat, getpid, getppid, alloc, clock, newbytes, newwords",
-                main.toString(), """
-                four:      zbytes 4
-                statbuf:   zbytes 144
-                longpath:  zbytes 5000
-                path:      bytes "/"
-                fd:        dq 0
+        return program(imports, main.toString(), data + """
                 saved_rsp: dq 0
                 result:    dq 0
                 """);

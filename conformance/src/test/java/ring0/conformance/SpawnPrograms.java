@@ -9,49 +9,9 @@ package ring0.conformance;
 final class SpawnPrograms {
     private SpawnPrograms() {}
 
-    /** {@code print(rdi)}: rdi in signed decimal and a newline on stdout. Needs {@code write} and {@code numbuf}. */
-    private static final String PRINT = """
-            print:
-                    sub rsp, 8
-                    lea rsi, [rel numbuf]
-                    lea r8, [rsi + 40]              ; digits are written backwards from here
-                    mov byte [r8], 10
-                    mov rax, rdi
-                    test rax, rax
-                    jns .digits
-                    neg rax
-            .digits:
-                    xor edx, edx
-                    mov r9d, 10
-                    div r9
-                    add edx, '0'
-                    dec r8
-                    mov [r8], dl
-                    test rax, rax
-                    jnz .digits
-                    test rdi, rdi
-                    jns .emit
-                    dec r8
-                    mov byte [r8], '-'
-            .emit:
-                    lea rdx, [rsi + 41]
-                    sub rdx, r8                     ; count
-                    mov edi, 1
-                    xor ecx, ecx                    ; write takes a byte array: move the text to its start
-            .move:
-                    movzx r9d, byte [r8 + rcx]
-                    mov [rsi + rcx + 8], r9b
-                    inc rcx
-                    cmp rcx, rdx
-                    jb .move
-                    call [rel write]
-                    add rsp, 8
-                    ret
-            """;
-
+    /** An untyped program with {@code print} ({@link LinuxPrograms#program}) and a {@code newline}. */
     private static String program(String imports, String main, String data) {
-        return "untyped\nimport " + imports + "\n\nsection .text\n\n" + main + "\n" + PRINT
-                + "\nsection .data\n\nnumbuf: zbytes 48\nnewline: bytes 10\n" + data;
+        return LinuxPrograms.program(imports, main, "newline: bytes 10\n" + data);
     }
 
     /**
@@ -345,60 +305,12 @@ final class SpawnPrograms {
             "xor edi, edi\n        call [rel kill]",
             "xor edi, edi\n        call [rel wait]",
         };
-        StringBuilder main = new StringBuilder("""
-                main:
-                        push rbx
-                        push rbp
-                        push r12
-                        push r13
-                        push r14
-                        push r15
-                        sub rsp, 8
-                        mov [rel args], rdi
-                        mov [rel saved_rsp], rsp
-                """);
-        for (int i = 0; i < SAVED.length; i++) {
-            main.append("        mov ").append(SAVED[i]).append(", 0x").append(Long.toHexString(pattern(i))).append('\n');
-        }
-        for (int c = 0; c < calls.length; c++) {
-            main.append("        ").append(calls[c]).append('\n');
-            main.append("        mov eax, ").append(c + 1).append('\n');
-            main.append("        cmp rsp, [rel saved_rsp]\n        jne .bad\n");
-            for (int i = 0; i < SAVED.length; i++) {
-                main.append("        mov rcx, 0x").append(Long.toHexString(pattern(i))).append('\n');
-                main.append("        cmp ").append(SAVED[i]).append(", rcx\n        jne .bad\n");
-            }
-        }
-        main.append("""
-                        xor eax, eax
-                .bad:
-                        mov [rel result], rax
-                        mov rdi, rax
-                        call print
-                        mov rax, [rel result]
-                        add rsp, 8
-                        pop r15
-                        pop r14
-                        pop r13
-                        pop r12
-                        pop rbp
-                        pop rbx
-                        ret
-                """);
-        return program("write, spawn, wait, kill", main.toString(), """
+        return LinuxPrograms.registerCheck("write, spawn, wait, kill", "        mov [rel args], rdi\n", calls, """
                 noargs:       zbytes 0
                 unterminated: bytes "x"
                 missing:      bytes "no-such-file"
                 args:         dq 0
                 pid:          dq 0
-                saved_rsp:    dq 0
-                result:       dq 0
                 """);
-    }
-
-    private static final String[] SAVED = {"rbx", "rbp", "r12", "r13", "r14", "r15"};
-
-    private static long pattern(int i) {
-        return 0x0102030405060708L * (i + 1) ^ 0x7f00_0000_0000_0000L;
     }
 }
