@@ -315,7 +315,7 @@ public final class Process implements Job {
                     children.remove(c.pid, c);
                     return e.status();
                 }
-                if (ending.get() != null) return -Errno.EINTR;
+                if (isEnding()) return -Errno.EINTR;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -41,10 +41,20 @@ final class FileCalls {
     static long open(Process p, long path, long flags, long mode) {
         MemorySegment b = UserMemory.bytes(p.memory(), path);
         if (b == null) return -Errno.EFAULT;
+        long bad = checkPath(b);
+        if (bad != 0) return bad;
+        return p.fds().open(b.toArray(ValueLayout.JAVA_BYTE), (int) flags, (int) mode);
+    }
+
+    /**
+     * Whether byte array {@code b} may be a path (for {@code open} and
+     * {@code spawn}): 0, or {@code -ENAMETOOLONG} if it is longer than 4095
+     * bytes, {@code -EINVAL} if a NUL byte is inside it.
+     */
+    static long checkPath(MemorySegment b) {
         if (b.byteSize() > PATH_MAX) return -Errno.ENAMETOOLONG;
-        byte[] name = b.toArray(ValueLayout.JAVA_BYTE);
-        for (byte c : name) if (c == 0) return -Errno.EINVAL;
-        return p.fds().open(name, (int) flags, (int) mode);
+        for (long i = 0; i < b.byteSize(); i++) if (b.get(ValueLayout.JAVA_BYTE, i) == 0) return -Errno.EINVAL;
+        return 0;
     }
 
     /** {@code fstat(fd, buf)}: buf's length must be at least 144 (unsigned) else -EFAULT. */

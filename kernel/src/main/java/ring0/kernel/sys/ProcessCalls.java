@@ -31,9 +31,9 @@ final class ProcessCalls {
         MemorySegment pb = UserMemory.bytes(p.memory(), path);
         MemorySegment ab = UserMemory.bytes(p.memory(), args);
         if (pb == null || ab == null) return -Errno.EFAULT;
-        if (pb.byteSize() > FileCalls.PATH_MAX) return -Errno.ENAMETOOLONG;
+        long bad = FileCalls.checkPath(pb);
+        if (bad != 0) return bad;
         byte[] name = pb.toArray(ValueLayout.JAVA_BYTE);
-        for (byte c : name) if (c == 0) return -Errno.EINVAL;
         List<byte[]> argv = split(ab.toArray(ValueLayout.JAVA_BYTE));
         if (argv == null) return -Errno.EINVAL;
         if (argv.size() > MAX_ARGS) return -Errno.E2BIG;
