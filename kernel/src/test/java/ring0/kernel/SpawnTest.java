@@ -283,6 +283,18 @@ class SpawnTest {
                 call [rel spawn]
                 cmp rax, -22
                 jne .bad
+                mov ebx, 12
+                lea rdi, [rel toolong]
+                lea rsi, [rel none]
+                call [rel spawn]
+                cmp rax, -36
+                jne .bad
+                mov ebx, 13
+                lea rdi, [rel echo]
+                lea rsi, [rel pieces256]
+                call [rel spawn]
+                cmp rax, -7
+                jne .bad
                 xor ebx, ebx
             .bad: {rbx: int | junk :: code{rax: int | s} :: s}
                 mov eax, ebx
@@ -297,6 +309,21 @@ class SpawnTest {
             nulpath: bytes "echo", 0, ".elf"
             none: bytes ""
             unterminated: bytes "x"
+            toolong: zbytes 4096
+            pieces256: zbytes 256
+            """;
+
+    /** {@code kill(1)}: returns its errno (0 if it succeeded). */
+    static final String KILL_PID_1 = """
+            import kill
+            section .text
+            main: {rdi: [bytes] | code{rax: int | s} :: s}
+                sub rsp, 8
+                mov edi, 1
+                call [rel kill]
+                neg rax
+                add rsp, 8
+                ret
             """;
 
     /** Spawns its own argument 0 again and again, ignoring every error, and never waits: a spawn bomb. */
@@ -395,6 +422,15 @@ class SpawnTest {
     void everyErrorIsAnErrno() throws Exception {
         Ran r = run(ERRORS);
         assertThat(r.exit().status()).as("number of the first check that failed").isEqualTo(0);
+    }
+
+    @Test
+    void aProcessCannotKillOneThatIsNotItsChild() throws Exception {
+        Job spinner = kernel.start(elf(SPIN, "spin.tal"), "spinner", List.of(), StdStreams.system());
+        assertThat(spinner.pid()).as("the first process of a fresh kernel").isEqualTo(1);
+        assertThat(run(KILL_PID_1).exit().status()).as("EPERM").isEqualTo(1);
+        assertThat(spinner.waitFor(50)).as("the spinner still runs").isNull();
+        assertThat(spinner.kill()).isTrue();
     }
 
     @Test
